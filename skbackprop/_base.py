@@ -1,0 +1,437 @@
+"""BaseBackprop: what the classifier and the regressor share.
+
+The estimators validate once at the boundary and adapt the engine
+(``skbackprop._engine``, numpy and scipy only) to scikit-learn: parameter
+validation, the validation split, early stopping, warm starts, partial_fit and
+tags live here; the backpropagation itself lives in the engine.
+"""
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+
+from ._engine.losses import LOSSES
+from ._engine.initializers import DEFAULT_INITIALIZER, INITIALIZERS
+from ._engine.network import Network, predict
+from ._engine.optimizers import OPTIMIZERS
+from ._engine.schedules import SCHEDULES
+from ._engine.trainer import Trainer, fit_lbfgs
+from ._engine.activations import ACTIVATIONS
+from ._sklearn_compat import Interval, Options, StrOptions, _check_sample_weight
+
+STOCHASTIC_SOLVERS = set(OPTIMIZERS)
+
+
+def _check_hidden_layer_sizes(hidden_layer_sizes):
+    """A flat tuple of positive ints, or a clear error naming the parameter."""
+    sizes = hidden_layer_sizes
+    if not hasattr(sizes, "__iter__"):
+        sizes = [sizes]
+    sizes = list(sizes)
+    if not all(
+        isinstance(s, Integral) and not isinstance(s, bool) and s >= 1 for s in sizes
+    ):
+        raise ValueError(
+            "hidden_layer_sizes must be a positive int or a flat sequence of "
+            f"positive ints, one per hidden layer; got {hidden_layer_sizes!r}."
+        )
+    return [int(s) for s in sizes]
+
+
+class BaseBackprop(BaseEstimator):
+    """Shared hyperparameters and the fit loop of both estimators.
+
+    Subclasses provide ``_encode_targets`` (y to the 2-D float target ``Y``),
+    ``_loss_name`` (a key of the engine's ``LOSSES``), ``_score`` and
+    ``_predict_from_output``.
+    """
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "activation": [StrOptions(set(ACTIVATIONS))],
+        "solver": [StrOptions(STOCHASTIC_SOLVERS | {"lbfgs"})],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [StrOptions(set(SCHEDULES))],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+
+    # ------------------------------------------------------------------ fit
+    def _fit(self, X, y, sample_weight=None, incremental=False):
+        hidden = _check_hidden_layer_sizes(self.hidden_layer_sizes)
+        first_pass = not hasattr(self, "coefs_") or (
+            not self.warm_start and not incremental
+        )
+        X, y = self._validate_Xy(X, y, reset=first_pass)
+        if not first_pass:
+            X = X.astype(self.coefs_[0].dtype, copy=False)
+        Y = self._encode_targets(y, incremental=incremental, first_pass=first_pass)
+        sample_weight = self._check_sample_weight(sample_weight, X, Y)
+        rng = check_random_state(self.random_state)
+        layer_units = [X.shape[1], *hidden, Y.shape[1]]
+        if first_pass:
+            self._initialize(layer_units, X.dtype, rng)
+        elif [w.shape[0] for w in self.coefs_] + [Y.shape[1]] != layer_units:
+            raise ValueError(
+                "warm_start and partial_fit need the same architecture as the "
+                f"previous fit: layer sizes {layer_units} differ from the fitted "
+                f"{[w.shape[0] for w in self.coefs_] + [self.n_outputs_]}."
+            )
+        network = Network(
+            layer_units, self.activation, self._loss_name(), X.dtype, rng=rng
+        )
+        network.set_weights(self.coefs_, self.intercepts_)
+        if self.solver == "lbfgs":
+            self._fit_lbfgs(network, X, Y, sample_weight)
+        else:
+            self._fit_stochastic(network, X, Y, y, sample_weight, rng, incremental)
+        self.coefs_ = [W.copy() for W in network.coefs]
+        self.intercepts_ = [b.copy() for b in network.intercepts]
+        return self
+
+    def _validate_Xy(self, X, y, reset):
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            reset=reset,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            dtype=(np.float64, np.float32),
+            y_numeric=False,
+        )
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        return X, y
+
+    def _check_sample_weight(self, sample_weight, X, Y):
+        if sample_weight is None:
+            return None
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+        )
+        if not np.isfinite(sample_weight).all():
+            raise ValueError("sample_weight must be finite; it contains NaN or inf.")
+        if sample_weight.sum() <= 0:
+            raise ValueError(
+                "sample_weight sums to zero: at least one sample needs a positive "
+                "weight."
+            )
+        return sample_weight
+
+    def _initialize(self, layer_units, dtype, rng):
+        """Fresh weights from sklearn's initialiser, and empty learning curves."""
+        self.n_iter_ = 0
+        self.t_ = 0
+        self.n_layers_ = len(layer_units)
+        self.n_outputs_ = layer_units[-1]
+        self.out_activation_ = LOSSES[self._loss_name()].out_activation
+        init = INITIALIZERS[DEFAULT_INITIALIZER.get(self.activation, "glorot_uniform")]
+        weights = [
+            init(fan_in, fan_out, rng, dtype)
+            for fan_in, fan_out in zip(layer_units[:-1], layer_units[1:])
+        ]
+        self.coefs_ = [W for W, _ in weights]
+        self.intercepts_ = [b for _, b in weights]
+        self.loss_curve_ = []
+        self._no_improvement_count = 0
+        if self.early_stopping and self.solver != "lbfgs":
+            self.validation_scores_ = []
+            self.best_validation_score_ = -np.inf
+            self.best_loss_ = None
+        else:
+            self.best_loss_ = np.inf
+            self.validation_scores_ = None
+            self.best_validation_score_ = None
+        for name in ("_optimizer", "_schedule"):
+            self.__dict__.pop(name, None)
+
+    def _batch_size(self, n_samples):
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        if self.batch_size > n_samples:
+            warnings.warn(
+                f"batch_size={self.batch_size} is larger than the {n_samples} "
+                f"training samples; using batches of {n_samples}.",
+                UserWarning,
+            )
+        return int(min(self.batch_size, n_samples))
+
+    def _validation_split(self, X, Y, y, sample_weight, rng):
+        """Hold out ``validation_fraction`` of the data, stratified for classifiers.
+
+        Indices are split so that the random stream matches sklearn's MLP.
+        """
+        stratify = Y if self._stratify_validation() else None
+        train, val = train_test_split(
+            np.arange(X.shape[0]),
+            random_state=rng,
+            test_size=self.validation_fraction,
+            stratify=stratify,
+        )
+        if len(val) < 2:
+            raise ValueError(
+                "The validation set is too small: increase validation_fraction "
+                f"(got {self.validation_fraction}) or the number of samples."
+            )
+        sw = (None, None) if sample_weight is None else (
+            sample_weight[train], sample_weight[val]
+        )
+        return (X[train], Y[train], sw[0]), (X[val], y[val], sw[1])
+
+    def _fit_stochastic(self, network, X, Y, y, sample_weight, rng, incremental):
+        if self.early_stopping and incremental:
+            raise ValueError(
+                "partial_fit does not support early_stopping=True: set "
+                "early_stopping=False or call fit."
+            )
+        if not incremental or not hasattr(self, "_optimizer"):
+            self._optimizer = OPTIMIZERS[self.solver](
+                network.params.size, X.dtype, **self._optimizer_params()
+            )
+            self._schedule = SCHEDULES[self.learning_rate](
+                self.learning_rate_init, power_t=self.power_t
+            )
+        if self.early_stopping:
+            (X, Y, sample_weight), validation = self._validation_split(
+                X, Y, y, sample_weight, rng
+            )
+            self._best_params = network.params.copy()
+        else:
+            validation = None
+        Y = Y.astype(X.dtype, copy=False)
+        trainer = Trainer(
+            network,
+            self._optimizer,
+            self._schedule,
+            alpha=self.alpha,
+            batch_size=self._batch_size(X.shape[0]),
+            shuffle=self.shuffle,
+            rng=rng,
+        )
+        if not incremental:
+            self.n_iter_ = 0
+
+        def epoch_end(loss):
+            return self._epoch_end(network, loss, X.shape[0], validation, incremental)
+
+        max_epochs = 1 if incremental else self.max_iter
+        _, status = trainer.fit(X, Y, sample_weight, max_epochs, epoch_end)
+        self._report(status, network)
+        if self.early_stopping:
+            network.params[...] = self._best_params
+            del self._best_params
+
+    def _optimizer_params(self):
+        if self.solver == "sgd":
+            return dict(momentum=self.momentum, nesterov=self.nesterovs_momentum)
+        return dict(beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
+
+    def _epoch_end(self, network, loss, n_train, validation, incremental):
+        """Book-keeping after an epoch, in sklearn's order; True means stop."""
+        self.n_iter_ += 1
+        self.loss_ = loss
+        self.t_ += n_train
+        self.loss_curve_.append(loss)
+        if self.verbose:
+            print(f"Iteration {self.n_iter_}, loss = {loss:.8f}")
+        self._update_no_improvement_count(network, validation)
+        self._schedule.epoch_end(self.n_iter_, self.t_)
+        if self._no_improvement_count > self.n_iter_no_change:
+            what = "Validation score" if validation else "Training loss"
+            msg = (
+                f"{what} did not improve more than tol={self.tol:f} for "
+                f"{self.n_iter_no_change} consecutive epochs."
+            )
+            if not self._schedule.on_plateau():
+                if self.verbose:
+                    print(msg + " Stopping.")
+                return True
+            if self.verbose:
+                print(msg + f" Setting learning rate to {self._schedule.learning_rate:f}")
+            self._no_improvement_count = 0
+        return incremental
+
+    def _update_no_improvement_count(self, network, validation):
+        if validation is not None:
+            score = self._score_validation(network, *validation)
+            self.validation_scores_.append(score)
+            if self.verbose:
+                print(f"Validation score: {score:f}")
+            if score < self.best_validation_score_ + self.tol:
+                self._no_improvement_count += 1
+            else:
+                self._no_improvement_count = 0
+            if score > self.best_validation_score_:
+                self.best_validation_score_ = score
+                self._best_params[...] = network.params
+        else:
+            if self.loss_curve_[-1] > self.best_loss_ - self.tol:
+                self._no_improvement_count += 1
+            else:
+                self._no_improvement_count = 0
+            self.best_loss_ = min(self.best_loss_, self.loss_curve_[-1])
+
+    def _score_validation(self, network, X_val, y_val, sw_val):
+        output = network.predict(X_val)
+        if not np.isfinite(output).all():
+            return np.nan
+        return self._score_output(output, y_val, sw_val)
+
+    def _fit_lbfgs(self, network, X, Y, sample_weight):
+        def iteration_end(loss):
+            self.loss_curve_.append(float(loss))
+            return False
+
+        result = fit_lbfgs(
+            network,
+            X,
+            Y.astype(X.dtype, copy=False),
+            sample_weight,
+            alpha=self.alpha,
+            max_iter=self.max_iter,
+            max_fun=self.max_fun,
+            tol=self.tol,
+            iteration_end=iteration_end,
+        )
+        self.n_iter_ = min(result.nit, self.max_iter)
+        self.loss_ = float(result.fun)
+        finite = [v for v in self.loss_curve_ if np.isfinite(v)]
+        self.best_loss_ = min(finite, default=np.inf)
+        if not np.isfinite(result.fun):
+            self.loss_ = self.best_loss_
+            self._report("diverged", network)
+        elif result.status != 0:
+            warnings.warn(
+                f"lbfgs failed to converge after {self.n_iter_} iteration(s) "
+                f"(status={result.status}): {result.message}. Increase max_iter "
+                f"(now {self.max_iter}) or max_fun (now {self.max_fun}), or scale "
+                "the data, e.g. with StandardScaler.",
+                ConvergenceWarning,
+            )
+
+    def _report(self, status, network):
+        """Warn about how a stochastic fit ended, as sklearn's MLP does."""
+        if status == "max_iter":
+            warnings.warn(
+                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
+                "and the optimization hasn't converged yet.",
+                ConvergenceWarning,
+            )
+        elif status == "interrupted":
+            warnings.warn(
+                "Training interrupted by user: keeping the weights of the last "
+                "complete epoch.",
+                UserWarning,
+            )
+        elif status == "diverged":
+            warnings.warn(
+                "Training diverged: the loss or the weights became non-finite, so "
+                "training stopped and the last finite weights were restored. Try a "
+                "smaller learning_rate_init, a larger alpha, or scaled features "
+                "(e.g. StandardScaler).",
+                ConvergenceWarning,
+            )
+
+    # -------------------------------------------------------------- predict
+    def _forward(self, X):
+        """The network's output for validated X, computed by the engine."""
+        check_is_fitted(self)
+        X = validate_data(
+            self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32),
+            reset=False,
+        )
+        X = X.astype(self.coefs_[0].dtype, copy=False)
+        return predict(
+            X, self.coefs_, self.intercepts_, self.activation, self.out_activation_
+        )
+
+    def _check_partial_fit_solver(self):
+        if self.solver not in STOCHASTIC_SOLVERS:
+            raise AttributeError(
+                f"partial_fit is only available for stochastic solvers "
+                f"{sorted(STOCHASTIC_SOLVERS)}, not solver={self.solver!r}."
+            )
+        return True
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+

@@ -1,0 +1,152 @@
+"""A feed-forward network: a stack of layers over one flat parameter vector.
+
+All weights live in one flat vector ``params`` laid out as sklearn packs them
+(every ``W`` then every ``b``); ``coefs`` and ``intercepts`` are views into it,
+and ``grads`` mirrors it. Optimizers and L-BFGS therefore update every
+parameter with a few vector operations.
+
+Notes
+-----
+For a batch of :math:`n` samples with weights :math:`s_i` (all ones when no
+sample weight is given) and :math:`S = \\sum_i s_i`, the objective is
+
+.. math::
+
+    L = \\frac{1}{S} \\sum_i s_i \\, \\ell(y_i, p_i)
+        + \\frac{\\alpha}{2 S} \\sum_k \\lVert W_k \\rVert_F^2
+
+exactly as sklearn's MLP scales it. Backpropagation starts from the output
+delta :math:`\\delta_{out} = s_i (P - Y) / S` and applies each layer's
+backward in reverse order.
+"""
+
+import numpy as np
+
+from .activations import ACTIVATIONS
+from .layers import ActivationLayer, Dense, Dropout
+from .losses import LOSSES, OUT_ACTIVATIONS
+
+
+def _flat_views(flat, layer_units):
+    """Split a flat vector into per-layer weight and bias views."""
+    shapes = list(zip(layer_units[:-1], layer_units[1:]))
+    coefs, start = [], 0
+    for fan_in, fan_out in shapes:
+        coefs.append(flat[start : start + fan_in * fan_out].reshape(fan_in, fan_out))
+        start += fan_in * fan_out
+    n_coef = start
+    intercepts = []
+    for _, fan_out in shapes:
+        intercepts.append(flat[start : start + fan_out])
+        start += fan_out
+    return coefs, intercepts, n_coef
+
+
+def n_parameters(layer_units):
+    return sum((a + 1) * b for a, b in zip(layer_units[:-1], layer_units[1:]))
+
+
+class Network:
+    """Dense layers with a hidden activation, a fused output link and loss.
+
+    Parameters
+    ----------
+    layer_units : list of int
+        ``[n_features, *hidden_layer_sizes, n_outputs]``.
+    activation : str
+        Key of ``ACTIVATIONS`` for the hidden layers.
+    loss : str
+        Key of ``LOSSES``; fixes the output activation.
+    dtype : numpy dtype
+        float32 or float64, for parameters and all computations.
+    dropout : float, default=0.0
+        Inverted-dropout rate after every hidden activation (training only).
+    rng : numpy RandomState, default=None
+        Generator for the dropout masks.
+    """
+
+    def __init__(self, layer_units, activation, loss, dtype, dropout=0.0, rng=None):
+        self.layer_units = list(layer_units)
+        self.activation = activation
+        self.loss = LOSSES[loss]
+        self.params = np.zeros(n_parameters(layer_units), dtype=dtype)
+        self.grads = np.zeros_like(self.params)
+        self.coefs, self.intercepts, self.n_coef = _flat_views(self.params, layer_units)
+        dcoefs, dintercepts, _ = _flat_views(self.grads, layer_units)
+        self.layers = []
+        for k, (W, b, dW, db) in enumerate(
+            zip(self.coefs, self.intercepts, dcoefs, dintercepts)
+        ):
+            self.layers.append(Dense(W, b, dW, db))
+            if k < len(self.coefs) - 1:
+                self.layers.append(ActivationLayer(ACTIVATIONS[activation]))
+                if dropout > 0:
+                    self.layers.append(Dropout(dropout, rng))
+
+    def set_weights(self, coefs, intercepts):
+        for dst, src in zip(self.coefs + self.intercepts, coefs + intercepts):
+            dst[...] = src
+
+    def forward(self, X, training=False):
+        """Return the output ``P`` and the caches of every layer."""
+        caches = []
+        for layer in self.layers:
+            X, cache = layer.forward(X, training)
+            caches.append(cache)
+        return self.loss.link(X), caches
+
+    def backward(self, dZ, caches):
+        """Backpropagate the output delta; gradients land in ``self.grads``."""
+        for k in range(len(self.layers) - 1, -1, -1):
+            # the input needs no gradient: skip the first layer's dX product
+            dZ = self.layers[k].backward(dZ, caches[k], need_dX=k > 0)
+
+    def loss_and_grads(self, X, Y, sample_weight=None, alpha=0.0, training=True):
+        """Objective ``L`` on a batch; its gradient is left in ``self.grads``."""
+        P, caches = self.forward(X, training)
+        per_sample = self.loss.value(Y, P)
+        dZ = self.loss.gradient(Y, P)  # (n, n_out)
+        if sample_weight is None:
+            S = X.shape[0]
+            loss = per_sample.mean()
+        else:
+            S = sample_weight.sum()
+            loss = sample_weight @ per_sample / S
+            dZ *= sample_weight[:, None]
+        dZ /= S
+        self.backward(dZ, caches)
+        W = self.params[: self.n_coef]
+        loss += 0.5 * alpha * (W @ W) / S
+        if alpha:
+            self.grads[: self.n_coef] += float(alpha / S) * W
+        return float(loss)
+
+    def predict(self, X):
+        return predict(
+            X, self.coefs, self.intercepts, self.activation, self.loss.out_activation
+        )
+
+
+def predict(X, coefs, intercepts, activation, out_activation, chunk_rows=None):
+    """Forward pass from fitted weights, without caches, in row chunks.
+
+    Chunking bounds the extra memory to a few ``chunk_rows``-row buffers
+    whatever the number of samples.
+    """
+    n = X.shape[0]
+    n_out = coefs[-1].shape[1]
+    dtype = coefs[0].dtype
+    if chunk_rows is None:
+        widest = max(W.shape[1] for W in coefs)
+        chunk_rows = max(1024, (1 << 22) // max(widest, 1))
+    out = np.empty((n, n_out), dtype=dtype)
+    hidden = ACTIVATIONS[activation].forward
+    link = OUT_ACTIVATIONS[out_activation]
+    for start in range(0, n, chunk_rows):
+        A = X[start : start + chunk_rows]
+        for k, (W, b) in enumerate(zip(coefs, intercepts)):
+            Z = A @ W
+            Z += b
+            A = hidden(Z) if k < len(coefs) - 1 else link(Z)
+        out[start : start + chunk_rows] = A
+    return out

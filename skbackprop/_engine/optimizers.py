@@ -1,0 +1,75 @@
+"""Stochastic optimizers: ``step(params, grads, lr)`` updates ``params`` in place.
+
+Each optimizer works on the network's flat parameter vector, so one step is a
+handful of vector operations whatever the number of layers. Its state (moments,
+velocities, step count) is a few arrays and numbers, kept between steps and
+across ``partial_fit`` calls.
+"""
+
+import numpy as np
+
+
+class SGD:
+    """Stochastic gradient descent with (Nesterov) momentum.
+
+    Notes
+    -----
+    .. math::
+
+        v \\leftarrow \\mu v - \\eta g, \\qquad
+        \\theta \\leftarrow \\theta + v
+        \\quad\\text{or, with Nesterov,}\\quad
+        \\theta \\leftarrow \\theta + \\mu v - \\eta g
+    """
+
+    def __init__(self, n_params, dtype, momentum=0.9, nesterov=True):
+        self.momentum, self.nesterov = momentum, nesterov
+        self.velocity = np.zeros(n_params, dtype=dtype)
+
+    def step(self, params, grads, lr):
+        v, mu = self.velocity, self.momentum
+        v *= mu
+        v -= lr * grads
+        if self.nesterov:
+            params += mu * v - lr * grads
+        else:
+            params += v
+
+
+class Adam:
+    """Adam (Kingma and Ba, 2014) with the bias correction folded into the rate.
+
+    Notes
+    -----
+    .. math::
+
+        m \\leftarrow \\beta_1 m + (1 - \\beta_1) g, \\qquad
+        v \\leftarrow \\beta_2 v + (1 - \\beta_2) g^2
+
+        \\theta \\leftarrow \\theta - \\eta
+            \\frac{\\sqrt{1 - \\beta_2^t}}{1 - \\beta_1^t}
+            \\frac{m}{\\sqrt{v} + \\epsilon}
+    """
+
+    def __init__(self, n_params, dtype, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+        self.m = np.zeros(n_params, dtype=dtype)
+        self.v = np.zeros(n_params, dtype=dtype)
+        self.t = 0
+
+    def step(self, params, grads, lr):
+        self.t += 1
+        b1, b2 = self.beta_1, self.beta_2
+        self.m *= b1
+        self.m += (1 - b1) * grads
+        self.v *= b2
+        self.v += (1 - b2) * grads**2
+        lr_t = float(lr * np.sqrt(1 - b2**self.t) / (1 - b1**self.t))
+        denom = np.sqrt(self.v)
+        denom += self.epsilon
+        update = -lr_t * self.m
+        update /= denom
+        params += update
+
+
+OPTIMIZERS = {"sgd": SGD, "adam": Adam}

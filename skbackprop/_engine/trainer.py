@@ -1,0 +1,117 @@
+"""The epoch / minibatch loop of the stochastic solvers, and L-BFGS.
+
+Training stops by return value, never by exception: ``fit`` returns why it
+ended (``"max_iter"``, ``"stopped"``, ``"diverged"`` or ``"interrupted"``) and
+always leaves finite weights from a completed epoch in the network.
+"""
+
+import numpy as np
+import scipy.optimize
+import scipy.sparse as sp
+
+
+def _gather(A, idx, buffer):
+    """Rows ``A[idx]`` into a preallocated contiguous buffer (dense input)."""
+    if sp.issparse(A):
+        return A[idx]
+    out = buffer[: len(idx)]
+    np.take(A, idx, axis=0, out=out)
+    return out
+
+
+class Trainer:
+    """Minibatch training of a :class:`~.network.Network`.
+
+    Parameters
+    ----------
+    network : Network
+    optimizer : object with ``step(params, grads, lr)``
+    schedule : object with ``learning_rate``
+    alpha : float
+        L2 penalty.
+    batch_size : int
+    shuffle : bool
+        Reshuffle the sample order before every epoch.
+    rng : numpy RandomState
+        Draws the permutations (as sklearn's MLP does, cumulatively).
+    """
+
+    def __init__(self, network, optimizer, schedule, *, alpha, batch_size, shuffle,
+                 rng):
+        self.network, self.optimizer, self.schedule = network, optimizer, schedule
+        self.alpha, self.batch_size = alpha, batch_size
+        self.shuffle, self.rng = shuffle, rng
+
+    def epoch(self, X, Y, sample_weight, order):
+        """One pass over the data in ``order``; returns the mean batch loss."""
+        net, n, bs = self.network, X.shape[0], self.batch_size
+        X_buf = None if sp.issparse(X) else np.empty((bs, X.shape[1]), X.dtype)
+        Y_buf = np.empty((bs, Y.shape[1]), Y.dtype)
+        total = 0.0
+        for start in range(0, n, bs):
+            idx = order[start : start + bs]
+            sw = None if sample_weight is None else sample_weight[idx]
+            loss = net.loss_and_grads(
+                _gather(X, idx, X_buf), _gather(Y, idx, Y_buf), sw, self.alpha
+            )
+            total += loss * len(idx)
+            self.optimizer.step(net.params, net.grads, self.schedule.learning_rate)
+        return total / n
+
+    def fit(self, X, Y, sample_weight, max_epochs, epoch_end):
+        """Train up to ``max_epochs`` epochs.
+
+        ``epoch_end(loss)`` is called after every epoch and returns True to
+        stop. Returns the number of epochs run and why training ended.
+        """
+        order = np.arange(X.shape[0])
+        last_good = self.network.params.copy()
+        for epoch in range(max_epochs):
+            try:
+                if self.shuffle:
+                    order = order[self.rng.permutation(len(order))]
+                loss = self.epoch(X, Y, sample_weight, order)
+            except KeyboardInterrupt:
+                self.network.params[...] = last_good
+                return epoch, "interrupted"
+            if not (np.isfinite(loss) and np.isfinite(self.network.params).all()):
+                self.network.params[...] = last_good
+                return epoch, "diverged"
+            last_good[...] = self.network.params
+            if epoch_end(loss):
+                return epoch + 1, "stopped"
+        return max_epochs, "max_iter"
+
+
+def fit_lbfgs(network, X, Y, sample_weight, *, alpha, max_iter, max_fun, tol,
+              iteration_end=None):
+    """Minimise the full-batch objective with scipy's L-BFGS-B.
+
+    Returns scipy's ``OptimizeResult``; the network holds its solution, or
+    the last finite iterate if the objective became non-finite.
+    """
+    params = network.params
+    last_good = params.copy()
+
+    def fun(theta):
+        params[...] = theta
+        loss = network.loss_and_grads(X, Y, sample_weight, alpha, training=False)
+        return loss, network.grads.astype(np.float64)
+
+    def callback(intermediate_result):
+        if np.isfinite(intermediate_result.fun):
+            last_good[...] = intermediate_result.x
+        if iteration_end is not None and iteration_end(intermediate_result.fun):
+            raise StopIteration
+
+    result = scipy.optimize.minimize(
+        fun,
+        params.astype(np.float64),
+        method="L-BFGS-B",
+        jac=True,
+        callback=callback,
+        options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+    )
+    finite = np.isfinite(result.fun) and np.isfinite(result.x).all()
+    params[...] = result.x if finite else last_good
+    return result
