@@ -1,0 +1,5 @@
+"""Transformers that prepare data for the skbackprop estimators."""
+
+from ._utterance import UtteranceFeatures
+
+__all__ = ["UtteranceFeatures"]

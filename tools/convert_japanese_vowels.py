@@ -1,0 +1,143 @@
+"""Convert the Japanese Vowels ``.ts`` files into the archive shipped with skbackprop.
+
+Usage::
+
+    python tools/convert_japanese_vowels.py [SOURCE_DIR] [--output PATH]
+
+``SOURCE_DIR`` holds ``JapaneseVowels_TRAIN.ts`` and ``JapaneseVowels_TEST.ts`` in the
+sktime/aeon ``.ts`` text format (default: ``../shared/data/japanese_vowels`` relative to
+the repository root). The output defaults to
+``skbackprop/datasets/data/japanese_vowels.npz``.
+
+The archive holds the training utterances first, then the test utterances, each in file
+order:
+
+``frames``    int32 array of shape (n_frames_total, 12): every frame of every utterance,
+              concatenated, in units of ``1 / scale``
+``scale``     float64 scalar, 1e6
+``lengths``   int16 array of shape (640,): the number of frames of each utterance
+``speakers``  int8 array of shape (640,): the speaker label, 1 to 9
+``is_train``  bool array of shape (640,): True for the official training utterances
+
+The source values carry at most six decimals, so storing them as integer millionths
+is lossless (the script checks this) and compresses better than float32. The loader
+turns them back into float64 with ``frames / scale``, which gives the same doubles as
+parsing the text.
+
+Data: UCI Machine Learning Repository, "Japanese Vowels", by M. Kudo, J. Toyama and
+M. Shimbo (1999), licensed CC BY 4.0. The ``.ts`` copies come from the aeon package.
+"""
+
+import argparse
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SOURCE = REPO_ROOT.parent / "shared" / "data" / "japanese_vowels"
+DEFAULT_OUTPUT = REPO_ROOT / "skbackprop" / "datasets" / "data" / "japanese_vowels.npz"
+
+N_COEF = 12
+SCALE = 1e6
+# A fixed timestamp inside the zip makes the archive byte-identical on every run, so
+# re-running the script does not show up as a change in git.
+ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def read_ts(path):
+    """Read one multivariate ``.ts`` file.
+
+    Returns a list of float64 arrays of shape (n_frames, 12) and a list of int labels.
+    """
+    utterances, labels = [], []
+    in_data = False
+    for line_number, line in enumerate(path.read_text().splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("@"):
+            in_data = in_data or line.lower() == "@data"
+            continue
+        if not in_data:
+            raise ValueError(f"{path}:{line_number}: data line before '@data'")
+        *dimensions, label = line.split(":")
+        if len(dimensions) != N_COEF:
+            raise ValueError(
+                f"{path}:{line_number}: expected {N_COEF} dimensions, "
+                f"got {len(dimensions)}"
+            )
+        series = [[float(value) for value in dim.split(",")] for dim in dimensions]
+        if len({len(s) for s in series}) != 1:
+            raise ValueError(f"{path}:{line_number}: dimensions differ in length")
+        utterances.append(np.array(series).T)  # (n_frames, 12)
+        labels.append(int(label))
+    return utterances, labels
+
+
+def to_millionths(frames):
+    """Return ``frames`` as int32 millionths, checking that nothing is lost."""
+    scaled = np.rint(frames * SCALE)
+    if np.abs(scaled).max() >= np.iinfo(np.int32).max:
+        raise ValueError("values too large for int32 millionths")
+    scaled = scaled.astype(np.int32)
+    if not np.array_equal(scaled / SCALE, frames):
+        raise ValueError("values have more than six decimals; int32 storage is lossy")
+    return scaled
+
+
+def write_npz(path, arrays):
+    """Like ``np.savez_compressed``, but byte-reproducible (fixed zip timestamps)."""
+    with zipfile.ZipFile(path, mode="w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, array in arrays.items():
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=ZIP_DATE_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with archive.open(info, mode="w") as member:
+                np.lib.format.write_array(member, np.asarray(array), allow_pickle=False)
+
+
+def convert(source, output):
+    train, train_labels = read_ts(source / "JapaneseVowels_TRAIN.ts")
+    test, test_labels = read_ts(source / "JapaneseVowels_TEST.ts")
+    utterances = train + test
+    frames = np.concatenate(utterances)  # (n_frames_total, 12)
+    arrays = {
+        "frames": to_millionths(frames),
+        "scale": np.float64(SCALE),
+        "lengths": np.array([len(u) for u in utterances], dtype=np.int16),
+        "speakers": np.array(train_labels + test_labels, dtype=np.int8),
+        "is_train": np.arange(len(utterances)) < len(train),
+    }
+    output.parent.mkdir(parents=True, exist_ok=True)
+    write_npz(output, arrays)
+    lengths = arrays["lengths"]
+    print(
+        f"wrote {output} ({output.stat().st_size / 1024:.0f} KiB): "
+        f"{len(train)} train + {len(test)} test utterances, {len(frames)} frames, "
+        f"{lengths.min()} to {lengths.max()} frames each, "
+        f"speakers {sorted(set(train_labels + test_labels))}"
+    )
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "source",
+        nargs="?",
+        type=Path,
+        default=DEFAULT_SOURCE,
+        help="folder with JapaneseVowels_TRAIN.ts and JapaneseVowels_TEST.ts "
+        f"(default: {DEFAULT_SOURCE})",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=DEFAULT_OUTPUT,
+        help=f"archive to write (default: {DEFAULT_OUTPUT})",
+    )
+    args = parser.parse_args(argv)
+    convert(args.source, args.output)
+
+
+if __name__ == "__main__":
+    main()
