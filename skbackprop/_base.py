@@ -359,10 +359,11 @@ class BaseBackprop(BaseEstimator):
             self.loss_curve_.append(float(loss))
             return False
 
+        Y = Y.astype(X.dtype, copy=False)
         result = fit_lbfgs(
             network,
             X,
-            Y.astype(X.dtype, copy=False),
+            Y,
             sample_weight,
             alpha=self.alpha,
             max_iter=self.max_iter,
@@ -375,7 +376,8 @@ class BaseBackprop(BaseEstimator):
         finite = [v for v in self.loss_curve_ if np.isfinite(v)]
         self.best_loss_ = min(finite, default=np.inf)
         if not np.isfinite(result.fun):
-            self.loss_ = self.best_loss_
+            # the engine rolled back to the last finite iterate: report its loss
+            self.loss_ = network.loss_and_grads(X, Y, sample_weight, self.alpha)
             self._report("diverged", network)
         elif result.status != 0:
             warnings.warn(

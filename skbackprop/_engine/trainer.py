@@ -70,7 +70,9 @@ class Trainer:
             try:
                 if self.shuffle:
                     order = order[self.rng.permutation(len(order))]
-                loss = self.epoch(X, Y, sample_weight, order)
+                # overflow is detected below and rolled back: no numpy warnings
+                with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                    loss = self.epoch(X, Y, sample_weight, order)
             except KeyboardInterrupt:
                 self.network.params[...] = last_good
                 return epoch, "interrupted"
@@ -104,14 +106,15 @@ def fit_lbfgs(network, X, Y, sample_weight, *, alpha, max_iter, max_fun, tol,
         if iteration_end is not None and iteration_end(intermediate_result.fun):
             raise StopIteration
 
-    result = scipy.optimize.minimize(
-        fun,
-        params.astype(np.float64),
-        method="L-BFGS-B",
-        jac=True,
-        callback=callback,
-        options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
-    )
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        result = scipy.optimize.minimize(
+            fun,
+            params.astype(np.float64),
+            method="L-BFGS-B",
+            jac=True,
+            callback=callback,
+            options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+        )
     finite = np.isfinite(result.fun) and np.isfinite(result.x).all()
     params[...] = result.x if finite else last_good
     return result
