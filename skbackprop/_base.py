@@ -315,18 +315,20 @@ class BaseBackprop(BaseEstimator):
 
         Indices are split so that the random stream matches sklearn's MLP.
         """
-        stratify = Y if self._stratify_validation() else None
-        train, val = train_test_split(
-            np.arange(X.shape[0]),
-            random_state=rng,
-            test_size=self.validation_fraction,
-            stratify=stratify,
-        )
-        if len(val) < 2:
+        n = X.shape[0]
+        n_val = max(2, int(np.ceil(self.validation_fraction * n)))
+        if n - n_val < 1:
             raise ValueError(
-                "The validation set is too small: increase validation_fraction "
-                f"(got {self.validation_fraction}) or the number of samples."
+                "early_stopping needs a validation set of at least 2 samples and a "
+                f"training set of at least 1: got {n} sample(s). Use more samples, "
+                "pass X_val and y_val, or set early_stopping=False."
             )
+        stratify = Y if self._stratify_validation() else None
+        if stratify is not None and not _can_stratify(Y, n_val):
+            stratify = None  # too few samples per class: split at random
+        train, val = train_test_split(
+            np.arange(n), random_state=rng, test_size=n_val, stratify=stratify
+        )
         sw = (None, None) if sample_weight is None else (
             sample_weight[train], sample_weight[val]
         )
@@ -568,3 +570,8 @@ class BaseBackprop(BaseEstimator):
         tags.input_tags.sparse = True
         return tags
 
+
+def _can_stratify(Y, n_val):
+    """Whether a stratified split of binarized targets Y is possible."""
+    counts = np.unique(Y, axis=0, return_counts=True)[1]
+    return counts.min() >= 2 and len(Y) - n_val >= len(counts) <= n_val

@@ -6,7 +6,6 @@ import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
-from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
     check_classification_targets,
@@ -336,7 +335,7 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         return "log_loss" if multiclass else "binary_log_loss"
 
     def _stratify_validation(self):
-        return self._label_binarizer.y_type_ != "multilabel-indicator"
+        return not self._multilabel()
 
     def _encode_targets(self, y, *, incremental, first_pass):
         """Labels to the indicator matrix the output layer learns."""
@@ -387,40 +386,72 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
 
     def _sample_weight(self, sample_weight, X, Y, incremental, class_weight=True):
         sample_weight = super()._sample_weight(sample_weight, X, Y, incremental)
-        if self._label_binarizer.y_type_.startswith("multilabel"):
-            if class_weight and self.class_weight is not None:
-                raise ValueError(
-                    "class_weight is not supported for multilabel targets; use "
-                    "sample_weight instead."
-                )
-            return sample_weight
-        labels = Y.argmax(axis=1) if Y.shape[1] > 1 else Y[:, 0].astype(int)
         if class_weight and self.class_weight is not None:
-            sample_weight = self._apply_class_weight(
-                sample_weight, labels, incremental, X.dtype
-            )
-        if sample_weight is not None:
-            present = np.unique(labels)
-            if len(present) > 1 and len(np.unique(labels[sample_weight > 0])) < 2:
+            sample_weight = self._class_weighted(sample_weight, Y, X.dtype)
+        if sample_weight is not None and not self._multilabel():
+            labels = self._labels_index(Y)
+            if len(np.unique(labels)) > 1 and len(np.unique(labels[sample_weight > 0])) < 2:
                 raise ValueError(
                     "Only one class has a positive total sample_weight; a "
                     "classifier needs weight on at least two classes."
                 )
         return sample_weight
 
-    def _apply_class_weight(self, sample_weight, labels, incremental, dtype):
-        """Multiply the class weights into the sample weights."""
-        if incremental and self.class_weight == "balanced":
+    def _multilabel(self):
+        return self._label_binarizer.y_type_.startswith("multilabel")
+
+    @staticmethod
+    def _labels_index(Y):
+        """Class index of each row of the binarized targets."""
+        return Y.argmax(axis=1) if Y.shape[1] > 1 else Y[:, 0].astype(int)
+
+    def _class_weighted(self, sample_weight, Y, dtype):
+        """Sample weights times the weight of each sample's class.
+
+        'balanced' gives class k the weight S / (K S_k), with S_k the total
+        sample weight of class k, so weighting and repeating samples agree.
+        Each label of a multilabel target is a binary problem of its own, and
+        a sample's weights over the labels multiply.
+        """
+        sw = np.ones(len(Y), dtype=dtype) if sample_weight is None else sample_weight
+        if self._multilabel():
+            if self.class_weight != "balanced":
+                raise ValueError(
+                    "For multilabel targets class_weight must be 'balanced' or "
+                    f"None; got {self.class_weight!r}."
+                )
+            weights = np.prod(
+                [_balanced(Y[:, j].astype(int), 2, sw)[Y[:, j].astype(int)]
+                 for j in range(Y.shape[1])],
+                axis=0,
+            )
+        else:
+            labels = self._labels_index(Y)
+            if self.class_weight == "balanced":
+                per_class = _balanced(labels, len(self.classes_), sw)
+            else:
+                per_class = self._dict_class_weight()
+            weights = per_class[labels]
+        return sw * weights.astype(dtype)
+
+    def _dict_class_weight(self):
+        unknown = set(self.class_weight) - set(self.classes_.tolist())
+        if unknown:
             raise ValueError(
-                "class_weight='balanced' is not available in partial_fit: the "
+                f"class_weight has labels {sorted(unknown, key=str)} that are not "
+                f"classes of y ({self.classes_.tolist()})."
+            )
+        return np.array([self.class_weight.get(c, 1.0) for c in self.classes_.tolist()])
+
+    def _check_partial_fit_solver(self):
+        super()._check_partial_fit_solver()
+        if self.class_weight == "balanced":
+            raise AttributeError(
+                "partial_fit is not available with class_weight='balanced': the "
                 "class frequencies of the whole stream are unknown. Pass a dict "
                 "of class weights instead."
             )
-        weights = compute_class_weight(
-            self.class_weight, classes=self.classes_, y=self.classes_[labels]
-        ).astype(dtype)
-        per_sample = weights[labels]
-        return per_sample if sample_weight is None else sample_weight * per_sample
+        return True
 
     def _score_output(self, output, y, sample_weight):
         return accuracy_score(y, self._labels(output), sample_weight=sample_weight)
@@ -559,3 +590,12 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
         return tags
+
+
+def _balanced(labels, n_classes, sample_weight):
+    """Per-class weights S / (K S_k) over the K classes of positive weight."""
+    totals = np.bincount(labels, weights=sample_weight, minlength=n_classes)
+    present = totals > 0
+    weights = np.zeros(n_classes)
+    weights[present] = totals.sum() / (present.sum() * totals[present])
+    return weights

@@ -342,3 +342,19 @@ def test_dropout_gradient_with_fixed_mask(rate):
     same, cache = Dropout(0.0, np.random.RandomState(0)).forward(A, training=True)
     assert same is A and cache is None
     np.testing.assert_array_equal(layer().backward(G.copy(), None), G)
+
+
+# ------------------------------------- targets the estimators construct
+@pytest.mark.parametrize("loss, n_out", [("log_loss", 3), ("binary_log_loss", 1),
+                                         ("binary_log_loss", 3)])
+@pytest.mark.parametrize("smoothing", [0.1, 0.4])
+def test_gradient_with_label_smoothing_and_class_weights(loss, n_out, smoothing):
+    """Smoothed targets (not 0/1) and class-weighted samples, as the classifier
+    builds them, keep the gradient of the fused link/loss pair exact."""
+    net, X, Y, _ = make_problem("tanh", loss, n_out)
+    n_classes = n_out if loss == "log_loss" else 2
+    Y_smooth = Y * (1 - smoothing) + smoothing / n_classes
+    class_weight = np.array([0.5, 2.0, 1.5])[: Y.shape[1]]
+    sw = (Y * class_weight).sum(axis=1) + (Y.sum(axis=1) == 0)  # weight per class
+    err, _ = network_rel_error(net, X, Y_smooth, sw, alpha=0.1)
+    assert err < MAX_REL_ERROR, f"relative gradient error {err:.3g}"
