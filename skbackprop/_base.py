@@ -25,7 +25,14 @@ from ._engine.optimizers import OPTIMIZERS
 from ._engine.schedules import SCHEDULES, make_schedule
 from ._engine.trainer import Trainer, fit_lbfgs
 from ._engine.activations import ACTIVATIONS
-from ._sklearn_compat import Interval, Options, StrOptions, _check_sample_weight
+from ._progress import EpochReporter
+from ._sklearn_compat import (
+    CallbackSupportMixin,
+    Interval,
+    Options,
+    StrOptions,
+    _check_sample_weight,
+)
 
 STOCHASTIC_SOLVERS = set(OPTIMIZERS)
 
@@ -56,7 +63,7 @@ def _check_hidden_layer_sizes(hidden_layer_sizes):
     return [int(s) for s in sizes]
 
 
-class BaseBackprop(BaseEstimator):
+class BaseBackprop(CallbackSupportMixin, BaseEstimator):
     """Shared hyperparameters and the fit loop of both estimators.
 
     Subclasses provide ``_encode_targets`` (y to the 2-D target ``Y``),
@@ -192,12 +199,16 @@ class BaseBackprop(BaseEstimator):
         self.coefs_, self.intercepts_ = network.coefs, network.intercepts
         self._in_fit = True
         try:
+            max_epochs = 1 if incremental else self.max_iter
+            reporter = EpochReporter(self, X, y, sample_weight, max_epochs)
             if self.solver == "lbfgs":
-                self._fit_lbfgs(network, X, Y, sample_weight, validation)
+                self._fit_lbfgs(network, X, Y, sample_weight, validation, reporter)
             else:
                 self._fit_stochastic(
-                    network, X, Y, y, sample_weight, rng, incremental, validation
+                    network, X, Y, y, sample_weight, rng, incremental, validation,
+                    reporter,
                 )
+            reporter.close()
         finally:
             del self._in_fit
             self.coefs_ = [W.copy() for W in network.coefs]
@@ -281,6 +292,7 @@ class BaseBackprop(BaseEstimator):
         self.coefs_ = [W for W, _ in weights]
         self.intercepts_ = [b for _, b in weights]
         self.loss_curve_ = []
+        self.history_ = []
         self._no_improvement_count = 0
         self.best_loss_ = None if self.early_stopping else np.inf
         self.validation_scores_ = None
@@ -338,7 +350,7 @@ class BaseBackprop(BaseEstimator):
         return (X[train], Y[train], sw[0]), validation
 
     def _fit_stochastic(self, network, X, Y, y, sample_weight, rng, incremental,
-                        validation):
+                        validation, reporter):
         if self.early_stopping and incremental:
             raise ValueError(
                 "partial_fit does not support early_stopping=True: set "
@@ -375,10 +387,14 @@ class BaseBackprop(BaseEstimator):
         curve_start = len(self.loss_curve_)
 
         def epoch_end(loss):
-            return self._epoch_end(network, loss, X.shape[0], validation, incremental)
+            learning_rate = self._schedule.learning_rate  # the rate of this epoch
+            stop = self._epoch_end(network, loss, X.shape[0], validation, incremental)
+            return reporter.epoch_end(loss, learning_rate, trainer.grad_norm) or stop
 
         max_epochs = 1 if incremental else self.max_iter
-        _, status = trainer.fit(X, Y, sample_weight, max_epochs, epoch_end)
+        _, status = trainer.fit(
+            X, Y, sample_weight, max_epochs, epoch_end, reporter.epoch_begin
+        )
         if validation is not None:
             network.params[...] = self._best_params
         self._report(status, trainer.first_loss, self.loss_curve_[curve_start:],
@@ -401,7 +417,7 @@ class BaseBackprop(BaseEstimator):
         self.loss_ = loss
         self.t_ += n_train
         self.loss_curve_.append(loss)
-        if self.verbose:
+        if self.verbose == 1:
             print(f"Iteration {self.n_iter_}, loss = {loss:.8f}")
         self._update_no_improvement_count(network, validation)
         self._schedule.epoch_end(self.n_iter_, self.t_)
@@ -450,7 +466,7 @@ class BaseBackprop(BaseEstimator):
             val_loss = score = np.nan
         self.validation_loss_curve_.append(float(val_loss))
         self.validation_scores_.append(score)
-        if self.verbose:
+        if self.verbose == 1:
             print(f"Validation score: {score:f}")
         return score
 
@@ -465,7 +481,7 @@ class BaseBackprop(BaseEstimator):
         scorer = check_scoring(self, scoring=self.scoring)
         return float(scorer(self, validation.X, validation.y, **kwargs))
 
-    def _fit_lbfgs(self, network, X, Y, sample_weight, validation):
+    def _fit_lbfgs(self, network, X, Y, sample_weight, validation, reporter):
         Y = self._training_targets(Y, X.dtype)
         if validation is not None:
             self._start_validation(network)
@@ -474,11 +490,13 @@ class BaseBackprop(BaseEstimator):
         def iteration_end(loss):
             self.loss_curve_.append(float(loss))
             self.n_iter_ += 1
-            if validation is None:
-                return False
-            self._update_no_improvement_count(network, validation)
-            stop = self._stops_on_validation(validation)
-            return stop and self._no_improvement_count > self.n_iter_no_change
+            stop = False
+            if validation is not None:
+                self._update_no_improvement_count(network, validation)
+                stop = self._stops_on_validation(validation) and (
+                    self._no_improvement_count > self.n_iter_no_change
+                )
+            return reporter.epoch_end(loss) or stop
 
         result = fit_lbfgs(
             network,
@@ -542,6 +560,15 @@ class BaseBackprop(BaseEstimator):
                 "and the optimization hasn't converged yet.",
                 ConvergenceWarning,
             )
+
+    def _snapshot_attributes(self):
+        """Fitted attributes of the current weights, for callbacks' estimators."""
+        return {
+            "coefs_": [W.copy() for W in self.coefs_],
+            "intercepts_": [b.copy() for b in self.intercepts_],
+            "n_iter_": self.n_iter_,
+            "loss_curve_": list(self.loss_curve_),
+        }
 
     # -------------------------------------------------------------- predict
     def _forward(self, X):

@@ -80,15 +80,18 @@ class Trainer:
             grads *= self.max_grad_norm / norm
         return norm
 
-    def fit(self, X, Y, sample_weight, max_epochs, epoch_end):
+    def fit(self, X, Y, sample_weight, max_epochs, epoch_end, epoch_begin=None):
         """Train up to ``max_epochs`` epochs.
 
-        ``epoch_end(loss)`` is called after every epoch and returns True to
-        stop. Returns the number of epochs run and why training ended.
+        ``epoch_begin()``, if given, is called before every epoch and
+        ``epoch_end(loss)`` after it; the latter returns True to stop.
+        Returns the number of epochs run and why training ended.
         """
         order = np.arange(X.shape[0])
         last_good = self.network.params.copy()
         for epoch in range(max_epochs):
+            if epoch_begin is not None:
+                epoch_begin()
             try:
                 if self.shuffle:
                     order = order[self.rng.permutation(len(order))]
