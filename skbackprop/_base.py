@@ -24,6 +24,7 @@ from ._engine.network import Network, predict
 from ._engine.optimizers import OPTIMIZERS
 from ._engine.schedules import SCHEDULES, make_schedule
 from ._engine.trainer import Trainer, fit_lbfgs
+from ._validation import as_model_dtype, check_finite_output, check_numeric
 from ._engine.activations import ACTIVATIONS
 from ._progress import EpochReporter
 from ._sklearn_compat import (
@@ -174,14 +175,14 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
         )
         X, y = self._validate_Xy(X, y, reset=first_pass)
         if not first_pass:
-            X = X.astype(self.coefs_[0].dtype, copy=False)
+            X = as_model_dtype(X, self.coefs_[0].dtype)
         Y = self._encode_targets(y, incremental=incremental, first_pass=first_pass)
         sample_weight = self._sample_weight(sample_weight, X, Y, incremental)
         rng = check_random_state(self.random_state)
         layer_units = [X.shape[1], *hidden, Y.shape[1]]
         if first_pass:
             self._initialize(layer_units, X.dtype, rng)
-        elif [w.shape[0] for w in self.coefs_] + [Y.shape[1]] != layer_units:
+        elif [w.shape[0] for w in self.coefs_] + [self.n_outputs_] != layer_units:
             raise ValueError(
                 "warm_start and partial_fit need the same architecture as the "
                 f"previous fit: layer sizes {layer_units} differ from the fitted "
@@ -193,7 +194,12 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
         )
         network.set_weights(self.coefs_, self.intercepts_)
         if validation is not None:
-            validation = self._check_validation_set(*validation, X.dtype)
+            try:
+                validation = self._check_validation_set(*validation, X.dtype)
+            except ValueError as exc:
+                raise ValueError(
+                    f"Invalid validation set (X_val, y_val, sample_weight_val): {exc}"
+                ) from exc
         # during training coefs_ are views of the network, so that scorers can
         # call predict on the current weights
         self.coefs_, self.intercepts_ = network.coefs, network.intercepts
@@ -216,6 +222,7 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
         return self
 
     def _validate_Xy(self, X, y, reset):
+        check_numeric(X, "X")
         X, y = validate_data(
             self,
             X,
@@ -243,7 +250,7 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
         )
         if y_val.ndim == 2 and y_val.shape[1] == 1:
             y_val = column_or_1d(y_val)
-        X_val = X_val.astype(dtype, copy=False)
+        X_val = as_model_dtype(X_val, dtype, "X_val")
         Y_val = self._encode_validation_targets(y_val)
         if sample_weight_val is not None:
             sample_weight_val = self._sample_weight(
@@ -258,6 +265,7 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
         """Validated non-negative weights in X's dtype, or None."""
         if sample_weight is None:
             return None
+        check_numeric(sample_weight, "sample_weight")
         sample_weight = _check_sample_weight(
             sample_weight, X, dtype=X.dtype, ensure_non_negative=True
         )
@@ -515,7 +523,13 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
         self.best_loss_ = min(finite, default=np.inf)
         if validation is not None:
             network.params[...] = self._best_params
-        if not np.isfinite(result.fun):
+        if result.get("interrupted", False):
+            if not np.isfinite(result.fun):  # interrupted before the first iterate
+                self.loss_ = network.loss_and_grads(
+                    X, Y, sample_weight, self.alpha, training=False
+                )
+            self._report("interrupted")
+        elif not np.isfinite(result.fun):
             # the engine rolled back to the last finite iterate: report its loss
             self.loss_ = network.loss_and_grads(X, Y, sample_weight, self.alpha)
             self._report("diverged")
@@ -575,14 +589,17 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
         """The network's output for validated X, computed by the engine."""
         check_is_fitted(self)
         if not getattr(self, "_in_fit", False):  # a scorer during fit: X is checked
+            check_numeric(X, "X")
             X = validate_data(
                 self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32),
                 reset=False,
             )
-        X = X.astype(self.coefs_[0].dtype, copy=False)
-        return predict(
-            X, self.coefs_, self.intercepts_, self.activation, self.out_activation_
-        )
+        X = as_model_dtype(X, self.coefs_[0].dtype)
+        with np.errstate(over="ignore", invalid="ignore"):  # checked just below
+            P = predict(
+                X, self.coefs_, self.intercepts_, self.activation, self.out_activation_
+            )
+        return check_finite_output(P, X)
 
     def _check_partial_fit_solver(self):
         if self.solver not in STOCHASTIC_SOLVERS:

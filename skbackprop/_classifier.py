@@ -14,6 +14,7 @@ from sklearn.utils.multiclass import (
 )
 
 from ._base import BaseBackprop
+from ._validation import check_class_weight_values, check_labels
 from ._sklearn_compat import (
     Interval,
     StrOptions,
@@ -352,6 +353,7 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
 
     def _encode_targets(self, y, *, incremental, first_pass):
         """Labels to the indicator matrix the output layer learns."""
+        check_labels(y)
         check_classification_targets(y)
         if not hasattr(self, "classes_") or (not self.warm_start and not incremental):
             self._label_binarizer = LabelBinarizer().fit(y)
@@ -381,6 +383,7 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         return self._label_binarizer.transform(y).astype(bool)
 
     def _encode_validation_targets(self, y):
+        check_labels(y, "y_val")
         unseen = np.setdiff1d(unique_labels(y), self.classes_)
         if len(unseen):
             raise ValueError(
@@ -448,6 +451,7 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         return sw * weights.astype(dtype)
 
     def _dict_class_weight(self):
+        check_class_weight_values(self.class_weight)
         unknown = set(self.class_weight) - set(self.classes_.tolist())
         if unknown:
             raise ValueError(

@@ -8,6 +8,7 @@ from sklearn.metrics import r2_score
 from sklearn.utils.metaestimators import available_if
 
 from ._base import BaseBackprop
+from ._validation import as_finite_targets
 from ._sklearn_compat import Interval, StrOptions, _fit_context, with_callbacks
 
 
@@ -337,7 +338,7 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         return {"delta": self.huber_delta, "quantile": self.quantile}
 
     def _encode_validation_targets(self, y):
-        return np.asarray(y, dtype=float).reshape(len(y), -1)
+        return as_finite_targets(y, float, "y_val").reshape(len(y), -1)
 
     def _validate_Xy(self, X, y, reset):
         y_array = np.asarray(y) if not hasattr(y, "dtype") else y
@@ -351,7 +352,7 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
                     "For class labels use BackpropClassifier."
                 ) from None
         X, y = super()._validate_Xy(X, y, reset)
-        return X, np.asarray(y, dtype=X.dtype)
+        return X, as_finite_targets(y, X.dtype)
 
     def _encode_targets(self, y, *, incremental, first_pass):
         if self.loss == "poisson" and (y < 0).any():
