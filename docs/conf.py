@@ -112,7 +112,6 @@ numpydoc_class_members_toctree = False
 doctest_default_flags = (
     doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE | doctest.IGNORE_EXCEPTION_DETAIL
 )
-doctest_global_setup = "import warnings; warnings.simplefilter('ignore', UserWarning)"
 
 # -- gallery -----------------------------------------------------------------
 sphinx_gallery_conf = {
