@@ -196,8 +196,8 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
         if validation is not None:
             try:
                 validation = self._check_validation_set(*validation, X.dtype)
-            except ValueError as exc:
-                raise ValueError(
+            except (TypeError, ValueError) as exc:
+                raise type(exc)(
                     f"Invalid validation set (X_val, y_val, sample_weight_val): {exc}"
                 ) from exc
         # during training coefs_ are views of the network, so that scorers can
