@@ -47,6 +47,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
+from threadpoolctl import threadpool_limits
 
 from skbackprop import BackpropClassifier
 from skbackprop.datasets import load_japanese_vowels
@@ -55,6 +56,10 @@ from skbackprop.preprocessing import UtteranceFeatures
 # The test suite sets SKBACKPROP_EXAMPLE_QUICK=1 to run a reduced version of
 # this example in a few seconds; leave it unset for the real thing.
 QUICK = os.environ.get("SKBACKPROP_EXAMPLE_QUICK", "") not in ("", "0")
+# The matrices here are small, so BLAS and OpenMP threads cost more than they
+# bring: run every fit on one thread, and get the parallelism from running
+# two cross-validation fits at a time instead.
+threadpool_limits(1)
 N_JOBS = 1 if QUICK else 2
 
 vowels = load_japanese_vowels()
