@@ -147,7 +147,7 @@ html_show_sourcelink = False
 # the given entry, once its file exists (a toctree entry for a missing page is
 # a warning, hence an error with -W). An entry written in index.rst itself
 # takes precedence.
-OPTIONAL_PAGES = {"inspection": "choosing_parameters", "benchmarks": "api"}
+OPTIONAL_PAGES = {"benchmarks": "api"}
 
 
 def _link_optional_pages(app, docname, source):
