@@ -29,7 +29,12 @@ from ._engine.schedules import (
     schedule_state,
 )
 from ._engine.trainer import Trainer, fit_lbfgs
-from ._validation import as_model_dtype, check_finite_output, check_numeric
+from ._validation import (
+    as_model_dtype,
+    check_finite,
+    check_finite_output,
+    check_numeric,
+)
 from ._engine.activations import ACTIVATIONS
 from ._progress import EpochReporter
 from ._sklearn_compat import (
@@ -228,6 +233,7 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
 
     def _validate_Xy(self, X, y, reset):
         check_numeric(X, "X")
+        check_finite(y, "y")
         X, y = validate_data(
             self,
             X,
@@ -249,6 +255,8 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
                 "X_val and y_val must be given together; got only "
                 f"{'X_val' if y_val is None else 'y_val'}."
             )
+        check_numeric(X_val, "X_val")
+        check_finite(y_val, "y_val")
         X_val, y_val = validate_data(
             self, X_val, y_val, reset=False, accept_sparse=["csr", "csc"],
             multi_output=True, dtype=(np.float64, np.float32),
@@ -530,13 +538,16 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
             network.params[...] = self._best_params
         if result.get("interrupted", False):
             if not np.isfinite(result.fun):  # interrupted before the first iterate
-                self.loss_ = network.loss_and_grads(
-                    X, Y, sample_weight, self.alpha, training=False
-                )
+                with np.errstate(over="ignore", invalid="ignore"):
+                    self.loss_ = network.loss_and_grads(
+                        X, Y, sample_weight, self.alpha, training=False
+                    )
             self._report("interrupted")
         elif not np.isfinite(result.fun):
-            # the engine rolled back to the last finite iterate: report its loss
-            self.loss_ = network.loss_and_grads(X, Y, sample_weight, self.alpha)
+            # the engine rolled back to the last finite iterate: report its loss,
+            # which overflows to inf itself on inputs of a huge magnitude
+            with np.errstate(over="ignore", invalid="ignore"):
+                self.loss_ = network.loss_and_grads(X, Y, sample_weight, self.alpha)
             self._report("diverged")
         elif result.status not in (0, 99):  # 99: stopped early by the callback
             warnings.warn(

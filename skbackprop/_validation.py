@@ -40,6 +40,7 @@ def check_numeric(X, name="X"):
             "need real-valued (int, float or bool) input."
         )
     if kinds is not None and kinds <= set("biuf"):
+        check_finite(X, name)
         return
     if sp.issparse(X):
         return
@@ -50,6 +51,30 @@ def check_numeric(X, name="X"):
             f"{name} must be a rectangular array of numbers (int, float or bool), "
             f"but it does not convert to floats: {exc}"
         ) from None
+
+
+def check_finite(A, name="X"):
+    """Refuse NaN and inf in a dense float array, as sklearn would, but quietly.
+
+    sklearn's own check sums the array first, and a sum of inf and -inf makes
+    numpy warn "invalid value encountered" before the ValueError: a
+    RuntimeWarning that tells nothing and fails under ``-W error``.
+    """
+    if not (isinstance(A, np.ndarray) and A.dtype.kind == "f"):
+        return
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(A.sum()):  # one pass, no temporary: the common case
+            return
+    if np.isnan(A).any():
+        raise ValueError(
+            f"Input {name} contains NaN. The estimators need finite values: "
+            "impute missing values first, e.g. with sklearn.impute.SimpleImputer."
+        )
+    if np.isinf(A).any():
+        raise ValueError(
+            f"Input {name} contains infinity or a value too large for "
+            f"{A.dtype!r}."
+        )
 
 
 def as_model_dtype(X, dtype, name="X"):

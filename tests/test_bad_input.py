@@ -126,7 +126,7 @@ FIT_CASES = [
     ("y_val_without_X_val", lambda X, y: (X, y, {"y_val": y}), ValueError,
      "X_val and y_val must be given together; got only y_val"),
     ("X_val_nan", lambda X, y: (X, y, {"X_val": _with(X, (2, 1), np.nan), "y_val": y}),
-     ValueError, r"Invalid validation set \(X_val, y_val.*X contains NaN"),
+     ValueError, r"Invalid validation set \(X_val, y_val.*Input X_val contains NaN"),
     ("X_val_wrong_features", lambda X, y: (X, y, {"X_val": X[:, :2], "y_val": y}),
      ValueError, "Invalid validation set.*X has 2 features.*expecting 3"),
     ("X_val_strings", lambda X, y: (X, y, {"X_val": X.astype(str).astype(object) + "x",
@@ -135,7 +135,7 @@ FIT_CASES = [
     ("X_val_y_val_lengths", lambda X, y: (X, y, {"X_val": X, "y_val": y[:-2]}),
      ValueError, r"Invalid validation set.*inconsistent numbers of samples: \[20, 18\]"),
     ("y_val_nan", lambda X, y: (X, y, {"X_val": X, "y_val": _with(y, 0, np.nan)}),
-     ValueError, "Invalid validation set.*y contains NaN"),
+     ValueError, "Invalid validation set.*Input y_val contains NaN"),
     ("sw_val_negative", lambda X, y: (
         X, y, {"X_val": X, "y_val": y, "sample_weight_val": -np.ones(N)}),
      ValueError, "Invalid validation set.*Negative values"),
