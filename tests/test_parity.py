@@ -19,10 +19,19 @@ import warnings
 
 import numpy as np
 import pytest
+import sklearn
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier, MLPRegressor
+from sklearn.utils.fixes import parse_version
 
 from skbackprop import BackpropClassifier, BackpropRegressor
+
+if parse_version(sklearn.__version__) < parse_version("1.7"):
+    pytest.skip(
+        "the oracle needs scikit-learn >= 1.7: sample_weight in the MLP's fit and "
+        "MLPRegressor(loss='poisson')",
+        allow_module_level=True,
+    )
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
