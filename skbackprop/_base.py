@@ -79,6 +79,7 @@ class BaseBackprop(BaseEstimator):
             Options(Real, {np.inf}),
         ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
+        "dtype": [StrOptions({"float32", "float64"}), None],
     }
 
     def __init__(
@@ -107,6 +108,7 @@ class BaseBackprop(BaseEstimator):
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
+        dtype=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -131,6 +133,7 @@ class BaseBackprop(BaseEstimator):
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
+        self.dtype = dtype
 
     # ------------------------------------------------------------------ fit
     def _fit(self, X, y, sample_weight=None, incremental=False):
@@ -173,12 +176,17 @@ class BaseBackprop(BaseEstimator):
             reset=reset,
             accept_sparse=["csr", "csc"],
             multi_output=True,
-            dtype=(np.float64, np.float32),
+            dtype=self._input_dtype(),
             y_numeric=False,
         )
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         return X, y
+
+    def _input_dtype(self):
+        """What ``validate_data`` converts X to: the ``dtype`` parameter, or
+        float32 kept and anything else made float64, as sklearn's MLP does."""
+        return (np.float64, np.float32) if self.dtype is None else self.dtype
 
     def _check_sample_weight(self, sample_weight, X, Y):
         if sample_weight is None:
@@ -415,11 +423,12 @@ class BaseBackprop(BaseEstimator):
     def _forward(self, X):
         """The network's output for validated X, computed by the engine."""
         check_is_fitted(self)
+        # float32 or float64 X is kept as it is: the engine converts it to the
+        # weights' dtype chunk by chunk, which bounds the extra memory
         X = validate_data(
             self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32),
             reset=False,
         )
-        X = X.astype(self.coefs_[0].dtype, copy=False)
         return predict(
             X, self.coefs_, self.intercepts_, self.activation, self.out_activation_
         )

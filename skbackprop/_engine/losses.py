@@ -58,9 +58,13 @@ def _softmax(Z):
     return Z
 
 
-def residual(Y, P):
-    """dl/dZ = P - Y: the gradient of every canonical link/loss pair."""
-    return P - Y
+def residual(Y, P, out=None):
+    """dl/dZ = P - Y: the gradient of every canonical link/loss pair.
+
+    ``out=P`` overwrites the (engine-owned) output, which the training step
+    no longer needs once the loss value is taken.
+    """
+    return np.subtract(P, Y, out=out)
 
 
 def _clip_probability(P):

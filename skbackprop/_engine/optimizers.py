@@ -25,13 +25,19 @@ class SGD:
     def __init__(self, n_params, dtype, momentum=0.9, nesterov=True):
         self.momentum, self.nesterov = momentum, nesterov
         self.velocity = np.zeros(n_params, dtype=dtype)
+        # scratch, so that a step allocates no temporary of the parameters' size
+        self._lr_g = np.empty(n_params, dtype=dtype)
+        self._update = np.empty(n_params, dtype=dtype)
 
     def step(self, params, grads, lr):
-        v, mu = self.velocity, self.momentum
+        v, mu, lr_g = self.velocity, self.momentum, self._lr_g
+        np.multiply(grads, lr, out=lr_g)
         v *= mu
-        v -= lr * grads
+        v -= lr_g
         if self.nesterov:
-            params += mu * v - lr * grads
+            update = np.multiply(v, mu, out=self._update)
+            update -= lr_g
+            params += update
         else:
             params += v
 
@@ -49,27 +55,45 @@ class Adam:
         \\theta \\leftarrow \\theta - \\eta
             \\frac{\\sqrt{1 - \\beta_2^t}}{1 - \\beta_1^t}
             \\frac{m}{\\sqrt{v} + \\epsilon}
+
+    The step runs on cache-sized blocks of the flat vectors with two scratch
+    buffers: every operation then reads and writes L2-resident data instead of
+    streaming the whole parameter vector from memory a dozen times.
     """
+
+    block = 1 << 14  # elements: 6 arrays of 16k float64 = 768 KiB
 
     def __init__(self, n_params, dtype, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
         self.m = np.zeros(n_params, dtype=dtype)
         self.v = np.zeros(n_params, dtype=dtype)
         self.t = 0
+        self._s1 = np.empty(min(n_params, self.block), dtype=dtype)
+        self._s2 = np.empty_like(self._s1)
 
     def step(self, params, grads, lr):
         self.t += 1
         b1, b2 = self.beta_1, self.beta_2
-        self.m *= b1
-        self.m += (1 - b1) * grads
-        self.v *= b2
-        self.v += (1 - b2) * grads**2
         lr_t = float(lr * np.sqrt(1 - b2**self.t) / (1 - b1**self.t))
-        denom = np.sqrt(self.v)
+        for start in range(0, params.size, self.block):
+            blk = slice(start, start + self.block)
+            self._step_block(params[blk], grads[blk], self.m[blk], self.v[blk], lr_t)
+
+    def _step_block(self, params, g, m, v, lr_t):
+        # same operations, in the same order, as sklearn's AdamOptimizer
+        n = g.size
+        s1, s2 = self._s1[:n], self._s2[:n]
+        m *= self.beta_1
+        m += np.multiply(g, 1 - self.beta_1, out=s1)
+        v *= self.beta_2
+        s1 = np.multiply(g, g, out=s1)
+        s1 *= 1 - self.beta_2
+        v += s1
+        denom = np.sqrt(v, out=s1)
         denom += self.epsilon
-        update = -lr_t * self.m
+        update = np.multiply(m, lr_t, out=s2)
         update /= denom
-        params += update
+        params -= update
 
 
 OPTIMIZERS = {"sgd": SGD, "adam": Adam}
