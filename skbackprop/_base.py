@@ -7,11 +7,13 @@ tags live here; the backpropagation itself lives in the engine.
 """
 
 import warnings
+from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import check_scoring, get_scorer_names
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
@@ -20,12 +22,22 @@ from ._engine.losses import LOSSES
 from ._engine.initializers import DEFAULT_INITIALIZER, INITIALIZERS
 from ._engine.network import Network, predict
 from ._engine.optimizers import OPTIMIZERS
-from ._engine.schedules import SCHEDULES
+from ._engine.schedules import SCHEDULES, make_schedule
 from ._engine.trainer import Trainer, fit_lbfgs
 from ._engine.activations import ACTIVATIONS
 from ._sklearn_compat import Interval, Options, StrOptions, _check_sample_weight
 
 STOCHASTIC_SOLVERS = set(OPTIMIZERS)
+
+
+@dataclass
+class _Validation:
+    """A validation set: inputs, labels for scoring, encoded targets, weights."""
+
+    X: object
+    y: np.ndarray
+    Y: np.ndarray
+    sample_weight: np.ndarray = None
 
 
 def _check_hidden_layer_sizes(hidden_layer_sizes):
@@ -47,9 +59,9 @@ def _check_hidden_layer_sizes(hidden_layer_sizes):
 class BaseBackprop(BaseEstimator):
     """Shared hyperparameters and the fit loop of both estimators.
 
-    Subclasses provide ``_encode_targets`` (y to the 2-D float target ``Y``),
-    ``_loss_name`` (a key of the engine's ``LOSSES``), ``_score`` and
-    ``_predict_from_output``.
+    Subclasses provide ``_encode_targets`` (y to the 2-D target ``Y``),
+    ``_loss_name`` (a key of the engine's ``LOSSES``) and ``_score_output``
+    (the default validation score of a network output).
     """
 
     _parameter_constraints: dict = {
@@ -79,6 +91,11 @@ class BaseBackprop(BaseEstimator):
             Options(Real, {np.inf}),
         ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "rho": [Interval(Real, 0, 1, closed="left")],
+        "warmup_iter": [Interval(Integral, 0, None, closed="left")],
+        "max_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
+        "scoring": [StrOptions(set(get_scorer_names()) | {"loss"}), callable, None],
         "dtype": [StrOptions({"float32", "float64"}), None],
     }
 
@@ -108,6 +125,11 @@ class BaseBackprop(BaseEstimator):
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
+        dropout=0.0,
+        rho=0.9,
+        warmup_iter=0,
+        max_grad_norm=None,
+        scoring=None,
         dtype=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -133,10 +155,15 @@ class BaseBackprop(BaseEstimator):
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
+        self.dropout = dropout
+        self.rho = rho
+        self.warmup_iter = warmup_iter
+        self.max_grad_norm = max_grad_norm
+        self.scoring = scoring
         self.dtype = dtype
 
     # ------------------------------------------------------------------ fit
-    def _fit(self, X, y, sample_weight=None, incremental=False):
+    def _fit(self, X, y, sample_weight=None, incremental=False, validation=None):
         hidden = _check_hidden_layer_sizes(self.hidden_layer_sizes)
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
@@ -145,7 +172,7 @@ class BaseBackprop(BaseEstimator):
         if not first_pass:
             X = X.astype(self.coefs_[0].dtype, copy=False)
         Y = self._encode_targets(y, incremental=incremental, first_pass=first_pass)
-        sample_weight = self._check_sample_weight(sample_weight, X, Y)
+        sample_weight = self._sample_weight(sample_weight, X, Y, incremental)
         rng = check_random_state(self.random_state)
         layer_units = [X.shape[1], *hidden, Y.shape[1]]
         if first_pass:
@@ -157,15 +184,27 @@ class BaseBackprop(BaseEstimator):
                 f"{[w.shape[0] for w in self.coefs_] + [self.n_outputs_]}."
             )
         network = Network(
-            layer_units, self.activation, self._loss_name(), X.dtype, rng=rng
+            layer_units, self.activation, self._loss_name(), X.dtype,
+            dropout=self.dropout, rng=rng, loss_params=self._loss_params(),
         )
         network.set_weights(self.coefs_, self.intercepts_)
-        if self.solver == "lbfgs":
-            self._fit_lbfgs(network, X, Y, sample_weight)
-        else:
-            self._fit_stochastic(network, X, Y, y, sample_weight, rng, incremental)
-        self.coefs_ = [W.copy() for W in network.coefs]
-        self.intercepts_ = [b.copy() for b in network.intercepts]
+        if validation is not None:
+            validation = self._check_validation_set(*validation, X.dtype)
+        # during training coefs_ are views of the network, so that scorers can
+        # call predict on the current weights
+        self.coefs_, self.intercepts_ = network.coefs, network.intercepts
+        self._in_fit = True
+        try:
+            if self.solver == "lbfgs":
+                self._fit_lbfgs(network, X, Y, sample_weight, validation)
+            else:
+                self._fit_stochastic(
+                    network, X, Y, y, sample_weight, rng, incremental, validation
+                )
+        finally:
+            del self._in_fit
+            self.coefs_ = [W.copy() for W in network.coefs]
+            self.intercepts_ = [b.copy() for b in network.intercepts]
         return self
 
     def _validate_Xy(self, X, y, reset):
@@ -188,7 +227,32 @@ class BaseBackprop(BaseEstimator):
         float32 kept and anything else made float64, as sklearn's MLP does."""
         return (np.float64, np.float32) if self.dtype is None else self.dtype
 
-    def _check_sample_weight(self, sample_weight, X, Y):
+    def _check_validation_set(self, X_val, y_val, sample_weight_val, dtype):
+        """Validate a user-supplied validation set like the training data."""
+        if X_val is None or y_val is None:
+            raise ValueError(
+                "X_val and y_val must be given together; got only "
+                f"{'X_val' if y_val is None else 'y_val'}."
+            )
+        X_val, y_val = validate_data(
+            self, X_val, y_val, reset=False, accept_sparse=["csr", "csc"],
+            multi_output=True, dtype=(np.float64, np.float32),
+        )
+        if y_val.ndim == 2 and y_val.shape[1] == 1:
+            y_val = column_or_1d(y_val)
+        X_val = X_val.astype(dtype, copy=False)
+        Y_val = self._encode_validation_targets(y_val)
+        if sample_weight_val is not None:
+            sample_weight_val = self._sample_weight(
+                sample_weight_val, X_val, Y_val, incremental=True, class_weight=False
+            )
+        return _Validation(X_val, y_val, Y_val, sample_weight_val)
+
+    def _encode_validation_targets(self, y):
+        return self._encode_targets(y, incremental=True, first_pass=False)
+
+    def _sample_weight(self, sample_weight, X, Y, incremental, class_weight=True):
+        """Validated non-negative weights in X's dtype, or None."""
         if sample_weight is None:
             return None
         sample_weight = _check_sample_weight(
@@ -202,6 +266,13 @@ class BaseBackprop(BaseEstimator):
                 "weight."
             )
         return sample_weight
+
+    def _loss_params(self):
+        return {}
+
+    def _training_targets(self, Y, dtype):
+        """The targets the loss is fitted to (the classifier smooths labels)."""
+        return Y.astype(dtype, copy=False)
 
     def _initialize(self, layer_units, dtype, rng):
         """Fresh weights from sklearn's initialiser, and empty learning curves."""
@@ -219,16 +290,22 @@ class BaseBackprop(BaseEstimator):
         self.intercepts_ = [b for _, b in weights]
         self.loss_curve_ = []
         self._no_improvement_count = 0
-        if self.early_stopping and self.solver != "lbfgs":
-            self.validation_scores_ = []
-            self.best_validation_score_ = -np.inf
-            self.best_loss_ = None
-        else:
-            self.best_loss_ = np.inf
-            self.validation_scores_ = None
-            self.best_validation_score_ = None
-        for name in ("_optimizer", "_schedule"):
+        self.best_loss_ = None if self.early_stopping else np.inf
+        self.validation_scores_ = None
+        self.validation_loss_curve_ = None
+        self.best_validation_score_ = None
+        self.best_iteration_ = None
+        for name in ("_optimizer", "_schedule", "_best_params"):
             self.__dict__.pop(name, None)
+
+    def _start_validation(self, network):
+        """Curves and best weights for a fit that monitors a validation set."""
+        if self.validation_scores_ is None:
+            self.validation_scores_ = []
+            self.validation_loss_curve_ = []
+            self.best_validation_score_ = -np.inf
+        if getattr(self, "_best_params", None) is None:
+            self._best_params = network.params.copy()
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":
@@ -246,24 +323,30 @@ class BaseBackprop(BaseEstimator):
 
         Indices are split so that the random stream matches sklearn's MLP.
         """
-        stratify = Y if self._stratify_validation() else None
-        train, val = train_test_split(
-            np.arange(X.shape[0]),
-            random_state=rng,
-            test_size=self.validation_fraction,
-            stratify=stratify,
-        )
-        if len(val) < 2:
+        n = X.shape[0]
+        n_val = max(2, int(np.ceil(self.validation_fraction * n)))
+        if n - n_val < 1:
             raise ValueError(
-                "The validation set is too small: increase validation_fraction "
-                f"(got {self.validation_fraction}) or the number of samples."
+                "early_stopping needs a validation set of at least 2 samples and a "
+                f"training set of at least 1: got {n} sample(s). Use more samples, "
+                "pass X_val and y_val, or set early_stopping=False."
             )
+        stratify = Y if self._stratify_validation() else None
+        if stratify is not None and not _can_stratify(Y, n_val):
+            stratify = None  # too few samples per class: split at random
+        train, val = train_test_split(
+            np.arange(n), random_state=rng, test_size=n_val, stratify=stratify
+        )
         sw = (None, None) if sample_weight is None else (
             sample_weight[train], sample_weight[val]
         )
-        return (X[train], Y[train], sw[0]), (X[val], y[val], sw[1])
+        validation = _Validation(
+            X[val], y[val], Y[val].astype(X.dtype, copy=False), sw[1]
+        )
+        return (X[train], Y[train], sw[0]), validation
 
-    def _fit_stochastic(self, network, X, Y, y, sample_weight, rng, incremental):
+    def _fit_stochastic(self, network, X, Y, y, sample_weight, rng, incremental,
+                        validation):
         if self.early_stopping and incremental:
             raise ValueError(
                 "partial_fit does not support early_stopping=True: set "
@@ -271,45 +354,54 @@ class BaseBackprop(BaseEstimator):
             )
         if not incremental or not hasattr(self, "_optimizer"):
             self._optimizer = OPTIMIZERS[self.solver](
-                network.params.size, X.dtype, **self._optimizer_params()
+                network.params.size, X.dtype, **self._optimizer_params(network)
             )
-            self._schedule = SCHEDULES[self.learning_rate](
-                self.learning_rate_init, power_t=self.power_t
+            self._schedule = make_schedule(
+                self.learning_rate, self.learning_rate_init, power_t=self.power_t,
+                n_epochs=self.max_iter, warmup_epochs=self.warmup_iter,
             )
-        if self.early_stopping:
+        if validation is None and self.early_stopping:
             (X, Y, sample_weight), validation = self._validation_split(
                 X, Y, y, sample_weight, rng
             )
-            self._best_params = network.params.copy()
-        else:
-            validation = None
-        Y = Y.astype(X.dtype, copy=False)
+        if validation is not None:
+            self._start_validation(network)
+        Y = self._training_targets(Y, X.dtype)
         trainer = Trainer(
             network,
             self._optimizer,
             self._schedule,
-            alpha=self.alpha,
+            # adamw decays the weights itself: no L2 term in its gradient
+            alpha=0.0 if self.solver == "adamw" else self.alpha,
             batch_size=self._batch_size(X.shape[0]),
             shuffle=self.shuffle,
             rng=rng,
+            max_grad_norm=self.max_grad_norm,
         )
         if not incremental:
             self.n_iter_ = 0
+        curve_start = len(self.loss_curve_)
 
         def epoch_end(loss):
             return self._epoch_end(network, loss, X.shape[0], validation, incremental)
 
         max_epochs = 1 if incremental else self.max_iter
         _, status = trainer.fit(X, Y, sample_weight, max_epochs, epoch_end)
-        self._report(status, network)
-        if self.early_stopping:
+        if validation is not None:
             network.params[...] = self._best_params
-            del self._best_params
+        self._report(status, trainer.first_loss, self.loss_curve_[curve_start:],
+                     incremental)
 
-    def _optimizer_params(self):
-        if self.solver == "sgd":
-            return dict(momentum=self.momentum, nesterov=self.nesterovs_momentum)
-        return dict(beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
+    def _optimizer_params(self, network):
+        return {
+            "sgd": dict(momentum=self.momentum, nesterov=self.nesterovs_momentum),
+            "adam": dict(beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon),
+            "adamw": dict(
+                beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon,
+                weight_decay=self.alpha, n_decay=network.n_coef,
+            ),
+            "rmsprop": dict(rho=self.rho, epsilon=self.epsilon),
+        }[self.solver]
 
     def _epoch_end(self, network, loss, n_train, validation, incremental):
         """Book-keeping after an epoch, in sklearn's order; True means stop."""
@@ -322,7 +414,9 @@ class BaseBackprop(BaseEstimator):
         self._update_no_improvement_count(network, validation)
         self._schedule.epoch_end(self.n_iter_, self.t_)
         if self._no_improvement_count > self.n_iter_no_change:
-            what = "Validation score" if validation else "Training loss"
+            what = "Validation score" if self._stops_on_validation(validation) else (
+                "Training loss"
+            )
             msg = (
                 f"{what} did not improve more than tol={self.tol:f} for "
                 f"{self.n_iter_no_change} consecutive epochs."
@@ -336,38 +430,64 @@ class BaseBackprop(BaseEstimator):
             self._no_improvement_count = 0
         return incremental
 
+    def _stops_on_validation(self, validation):
+        return self.early_stopping and validation is not None
+
     def _update_no_improvement_count(self, network, validation):
         if validation is not None:
-            score = self._score_validation(network, *validation)
-            self.validation_scores_.append(score)
-            if self.verbose:
-                print(f"Validation score: {score:f}")
-            if score < self.best_validation_score_ + self.tol:
-                self._no_improvement_count += 1
-            else:
-                self._no_improvement_count = 0
-            if score > self.best_validation_score_:
-                self.best_validation_score_ = score
-                self._best_params[...] = network.params
+            score = self._record_validation(network, validation)
+        if self._stops_on_validation(validation):
+            improved = score >= self.best_validation_score_ + self.tol
         else:
-            if self.loss_curve_[-1] > self.best_loss_ - self.tol:
-                self._no_improvement_count += 1
-            else:
-                self._no_improvement_count = 0
-            self.best_loss_ = min(self.best_loss_, self.loss_curve_[-1])
+            best = np.inf if self.best_loss_ is None else self.best_loss_
+            improved = self.loss_curve_[-1] <= best - self.tol
+            self.best_loss_ = min(best, self.loss_curve_[-1])
+        self._no_improvement_count = 0 if improved else self._no_improvement_count + 1
+        if validation is not None and score > self.best_validation_score_:
+            self.best_validation_score_ = score
+            self.best_iteration_ = len(self.validation_scores_)
+            self._best_params[...] = network.params
 
-    def _score_validation(self, network, X_val, y_val, sw_val):
-        output = network.predict(X_val)
-        if not np.isfinite(output).all():
-            return np.nan
-        return self._score_output(output, y_val, sw_val)
+    def _record_validation(self, network, validation):
+        """Score and loss on the validation set, appended to their curves."""
+        P = network.predict(validation.X)
+        if np.isfinite(P).all():
+            val_loss = network.mean_loss(validation.Y, P, validation.sample_weight)
+            score = self._validation_score(P, validation, val_loss)
+        else:
+            val_loss = score = np.nan
+        self.validation_loss_curve_.append(float(val_loss))
+        self.validation_scores_.append(score)
+        if self.verbose:
+            print(f"Validation score: {score:f}")
+        return score
 
-    def _fit_lbfgs(self, network, X, Y, sample_weight):
+    def _validation_score(self, P, validation, val_loss):
+        if self.scoring is None:
+            return self._score_output(P, validation.y, validation.sample_weight)
+        if self.scoring == "loss":
+            return -val_loss
+        kwargs = {}
+        if validation.sample_weight is not None:
+            kwargs["sample_weight"] = validation.sample_weight
+        scorer = check_scoring(self, scoring=self.scoring)
+        return float(scorer(self, validation.X, validation.y, **kwargs))
+
+    def _fit_lbfgs(self, network, X, Y, sample_weight, validation):
+        Y = self._training_targets(Y, X.dtype)
+        if validation is not None:
+            self._start_validation(network)
+        self.n_iter_ = 0
+
         def iteration_end(loss):
             self.loss_curve_.append(float(loss))
-            return False
+            self.n_iter_ += 1
+            if validation is None:
+                return False
+            self._update_no_improvement_count(network, validation)
+            stop = self._stops_on_validation(validation)
+            return stop and self._no_improvement_count > self.n_iter_no_change
 
-        Y = Y.astype(X.dtype, copy=False)
         result = fit_lbfgs(
             network,
             X,
@@ -383,11 +503,13 @@ class BaseBackprop(BaseEstimator):
         self.loss_ = float(result.fun)
         finite = [v for v in self.loss_curve_ if np.isfinite(v)]
         self.best_loss_ = min(finite, default=np.inf)
+        if validation is not None:
+            network.params[...] = self._best_params
         if not np.isfinite(result.fun):
             # the engine rolled back to the last finite iterate: report its loss
             self.loss_ = network.loss_and_grads(X, Y, sample_weight, self.alpha)
-            self._report("diverged", network)
-        elif result.status != 0:
+            self._report("diverged")
+        elif result.status not in (0, 99):  # 99: stopped early by the callback
             warnings.warn(
                 f"lbfgs failed to converge after {self.n_iter_} iteration(s) "
                 f"(status={result.status}): {result.message}. Increase max_iter "
@@ -396,12 +518,14 @@ class BaseBackprop(BaseEstimator):
                 ConvergenceWarning,
             )
 
-    def _report(self, status, network):
-        """Warn about how a stochastic fit ended, as sklearn's MLP does."""
-        if status == "max_iter":
+    def _report(self, status, first_loss=None, curve=(), incremental=False):
+        """Warn about how a fit ended, as sklearn's MLP does, and about divergence."""
+        if status == "diverged":
             warnings.warn(
-                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
-                "and the optimization hasn't converged yet.",
+                "Training diverged: the loss or the weights became non-finite, so "
+                "training stopped and the last finite weights were restored. Try a "
+                "smaller learning_rate_init, a larger alpha, max_grad_norm, or "
+                "scaled features (e.g. StandardScaler).",
                 ConvergenceWarning,
             )
         elif status == "interrupted":
@@ -410,12 +534,20 @@ class BaseBackprop(BaseEstimator):
                 "complete epoch.",
                 UserWarning,
             )
-        elif status == "diverged":
+        elif not incremental and curve and first_loss is not None and (
+            min(curve) > first_loss
+        ):
             warnings.warn(
-                "Training diverged: the loss or the weights became non-finite, so "
-                "training stopped and the last finite weights were restored. Try a "
-                "smaller learning_rate_init, a larger alpha, or scaled features "
-                "(e.g. StandardScaler).",
+                f"Training never brought the loss below its value at the initial "
+                f"weights ({first_loss:.4g}; best epoch {min(curve):.4g}): "
+                f"learning_rate_init={self.learning_rate_init} is probably too "
+                "large. Try a smaller one, or max_grad_norm.",
+                ConvergenceWarning,
+            )
+        elif status == "max_iter":
+            warnings.warn(
+                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
+                "and the optimization hasn't converged yet.",
                 ConvergenceWarning,
             )
 
@@ -425,10 +557,11 @@ class BaseBackprop(BaseEstimator):
         check_is_fitted(self)
         # float32 or float64 X is kept as it is: the engine converts it to the
         # weights' dtype chunk by chunk, which bounds the extra memory
-        X = validate_data(
-            self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32),
-            reset=False,
-        )
+        if not getattr(self, "_in_fit", False):  # a scorer during fit: X is checked
+            X = validate_data(
+                self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32),
+                reset=False,
+            )
         return predict(
             X, self.coefs_, self.intercepts_, self.activation, self.out_activation_
         )
@@ -446,3 +579,8 @@ class BaseBackprop(BaseEstimator):
         tags.input_tags.sparse = True
         return tags
 
+
+def _can_stratify(Y, n_val):
+    """Whether a stratified split of binarized targets Y is possible."""
+    counts = np.unique(Y, axis=0, return_counts=True)[1]
+    return counts.min() >= 2 and len(Y) - n_val >= len(counts) <= n_val

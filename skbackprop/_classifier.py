@@ -1,5 +1,7 @@
 """BackpropClassifier: a drop-in replacement for sklearn's MLPClassifier."""
 
+from numbers import Real
+
 import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.metrics import accuracy_score
@@ -12,7 +14,12 @@ from sklearn.utils.multiclass import (
 )
 
 from ._base import BaseBackprop
-from ._sklearn_compat import _check_partial_fit_first_call, _fit_context
+from ._sklearn_compat import (
+    Interval,
+    StrOptions,
+    _check_partial_fit_first_call,
+    _fit_context,
+)
 
 
 class BackpropClassifier(ClassifierMixin, BaseBackprop):
@@ -30,28 +37,36 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         The ith element is the number of units of the ith hidden layer.
         An empty tuple gives a network without hidden layer.
 
-    activation : {'identity', 'logistic', 'tanh', 'relu'}, default='relu'
-        Activation of the hidden layers.
+    activation : {'identity', 'logistic', 'tanh', 'relu', 'leaky_relu', 'elu', \
+            'gelu', 'silu', 'softplus'}, default='relu'
+        Activation of the hidden layers. 'leaky_relu' has slope 0.01 for
+        negative inputs; 'gelu' is the exact, erf-based GELU.
 
-    solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
+    solver : {'lbfgs', 'sgd', 'adam', 'adamw', 'rmsprop'}, default='adam'
         Weight optimizer: 'lbfgs' (full-batch quasi-Newton, through
         :func:`scipy.optimize.minimize`), 'sgd' (stochastic gradient descent with
-        momentum) or 'adam' (Kingma and Ba, 2014).
+        momentum), 'adam' (Kingma and Ba, 2014), 'adamw' (Adam with decoupled
+        weight decay) or 'rmsprop'.
 
     alpha : float, default=0.0001
         Strength of the L2 penalty, divided by the (weighted) batch size, as
-        in sklearn.
+        in sklearn. With ``solver='adamw'`` it is instead the decoupled
+        weight-decay rate: every step multiplies the weights (not the biases)
+        by ``1 - learning_rate * alpha``.
 
     batch_size : int or 'auto', default='auto'
         Minibatch size of the stochastic solvers; 'auto' is
         ``min(200, n_samples)``. Unused by 'lbfgs'.
 
-    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
+    learning_rate : {'constant', 'invscaling', 'adaptive', 'cosine'}, \
+            default='constant'
         Learning-rate schedule: 'constant' keeps ``learning_rate_init``;
         'invscaling' uses ``learning_rate_init / (t + 1) ** power_t`` with
         ``t`` the number of samples seen; 'adaptive' divides the rate by 5
-        each time ``n_iter_no_change`` epochs fail to improve by ``tol``.
-        Applies to every stochastic solver (sklearn applies it to 'sgd' only).
+        each time ``n_iter_no_change`` epochs fail to improve by ``tol``;
+        'cosine' anneals it from ``learning_rate_init`` towards 0 over
+        ``max_iter`` epochs. Applies to every stochastic solver (sklearn
+        applies it to 'sgd' only).
 
     learning_rate_init : float, default=0.001
         Initial learning rate of the stochastic solvers.
@@ -86,8 +101,10 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         Whether 'sgd' uses Nesterov's momentum.
 
     early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the training data, stop when its
-        accuracy stops improving and restore the best weights.
+        Stop when the validation score stops improving by ``tol`` for
+        ``n_iter_no_change`` epochs. The validation set is ``X_val``/``y_val``
+        when given to ``fit``, otherwise ``validation_fraction`` of the
+        training data. The best weights are restored at the end.
 
     validation_fraction : float, default=0.1
         Share of the training data held out for early stopping.
@@ -107,6 +124,38 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
     max_fun : int, default=15000
         Maximum number of loss evaluations of 'lbfgs'.
 
+    dropout : float, default=0.0
+        Inverted-dropout rate in [0, 1) applied after every hidden layer
+        during training only; masks come from ``random_state``. Prediction is
+        deterministic. 'lbfgs' needs a deterministic objective and trains
+        without dropout.
+
+    rho : float, default=0.9
+        Decay of the running average of squared gradients of 'rmsprop'.
+
+    warmup_iter : int, default=0
+        Epochs of linear learning-rate warm-up in front of the schedule.
+
+    max_grad_norm : float, default=None
+        When set, each minibatch gradient whose global L2 norm exceeds it is
+        rescaled to that norm (stochastic solvers).
+
+    scoring : str, callable or None, default=None
+        What a validation set monitors: None is the accuracy (as sklearn's
+        MLP); 'loss' is the validation loss (its negative is recorded, so
+        that higher is better); any other value is an sklearn scorer name or
+        a callable ``scorer(estimator, X, y)``.
+
+    label_smoothing : float, default=0.0
+        Fits the loss to targets ``(1 - label_smoothing) * Y +
+        label_smoothing / K`` with ``K`` the number of classes (2 per label
+        for binary and multilabel targets).
+
+    class_weight : dict, 'balanced' or None, default=None
+        Weights of the classes in the loss, multiplied with ``sample_weight``
+        as in sklearn's linear models. 'balanced' uses
+        ``n_samples / (n_classes * np.bincount(y))``; it is not available in
+        ``partial_fit``, nor are class weights for multilabel targets.
     dtype : {'float32', 'float64'} or None, default=None
         Floating-point type of the weights and of every computation in fit
         and predict. None follows the input as sklearn's MLP does: float32 X
@@ -131,10 +180,19 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         ('lbfgs').
 
     validation_scores_ : list of float or None
-        Validation accuracy after each epoch when early stopping is on.
+        Validation score (see ``scoring``) after each epoch, when a validation
+        set is used (early stopping, or ``X_val`` given).
+
+    validation_loss_curve_ : list of float or None
+        Validation loss (without penalty) after each epoch, when a validation
+        set is used.
 
     best_validation_score_ : float or None
-        Best validation accuracy when early stopping is on.
+        Best validation score, when a validation set is used.
+
+    best_iteration_ : int or None
+        Position (1-based) in ``validation_scores_`` of the epoch whose weights
+        were restored, when a validation set is used.
 
     t_ : int
         Number of training samples seen by the stochastic solvers.
@@ -181,7 +239,14 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
       restores the last finite weights and emits a ConvergenceWarning
       instead of raising;
     - early stopping stratifies the validation split for multiclass targets
-      too.
+      too;
+    - a fit whose loss never drops below its value at the initial weights
+      warns that the learning rate is probably too large.
+
+    Beyond sklearn's MLP: class weights, label smoothing, dropout, more
+    activations and solvers, schedules for every stochastic solver with a
+    warm-up, gradient clipping, an explicit validation set (``X_val``,
+    ``y_val``) and early stopping on any metric.
 
     Examples
     --------
@@ -196,6 +261,81 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
     True
     """
 
+    _parameter_constraints: dict = {
+        **BaseBackprop._parameter_constraints,
+        "label_smoothing": [Interval(Real, 0, 1, closed="left")],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+        dropout=0.0,
+        rho=0.9,
+        warmup_iter=0,
+        max_grad_norm=None,
+        scoring=None,
+        label_smoothing=0.0,
+        class_weight=None,
+        dtype=None,
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            solver=solver,
+            alpha=alpha,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init,
+            power_t=power_t,
+            max_iter=max_iter,
+            shuffle=shuffle,
+            random_state=random_state,
+            tol=tol,
+            verbose=verbose,
+            warm_start=warm_start,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            n_iter_no_change=n_iter_no_change,
+            max_fun=max_fun,
+            dropout=dropout,
+            rho=rho,
+            warmup_iter=warmup_iter,
+            max_grad_norm=max_grad_norm,
+            scoring=scoring,
+            dtype=dtype,
+        )
+        self.label_smoothing = label_smoothing
+        self.class_weight = class_weight
+
     # ------------------------------------------------------------- targets
     def _loss_name(self):
         multiclass = getattr(self, "_label_binarizer", None) is not None and (
@@ -204,7 +344,7 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         return "log_loss" if multiclass else "binary_log_loss"
 
     def _stratify_validation(self):
-        return self._label_binarizer.y_type_ != "multilabel-indicator"
+        return not self._multilabel()
 
     def _encode_targets(self, y, *, incremental, first_pass):
         """Labels to the indicator matrix the output layer learns."""
@@ -236,19 +376,91 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
             )
         return self._label_binarizer.transform(y).astype(bool)
 
-    def _check_sample_weight(self, sample_weight, X, Y):
-        sample_weight = super()._check_sample_weight(sample_weight, X, Y)
-        if sample_weight is None or self._label_binarizer.y_type_.startswith("multilabel"):
-            return sample_weight
-        labels = Y.argmax(axis=1) if Y.shape[1] > 1 else Y[:, 0]
-        present = np.unique(labels)
-        weighted = np.unique(labels[sample_weight > 0])
-        if len(present) > 1 and len(weighted) < 2:
+    def _encode_validation_targets(self, y):
+        unseen = np.setdiff1d(unique_labels(y), self.classes_)
+        if len(unseen):
             raise ValueError(
-                "Only one class has a positive total sample_weight; a classifier "
-                "needs weight on at least two classes."
+                f"y_val has classes {unseen} that the training y does not have "
+                f"({self.classes_})."
             )
+        return self._label_binarizer.transform(y).astype(float)
+
+    def _training_targets(self, Y, dtype):
+        Y = Y.astype(dtype)
+        if self.label_smoothing:
+            n_classes = Y.shape[1] if self.out_activation_ == "softmax" else 2
+            Y *= 1 - self.label_smoothing
+            Y += self.label_smoothing / n_classes
+        return Y
+
+    def _sample_weight(self, sample_weight, X, Y, incremental, class_weight=True):
+        sample_weight = super()._sample_weight(sample_weight, X, Y, incremental)
+        if class_weight and self.class_weight is not None:
+            sample_weight = self._class_weighted(sample_weight, Y, X.dtype)
+        if sample_weight is not None and not self._multilabel():
+            labels = self._labels_index(Y)
+            if len(np.unique(labels)) > 1 and len(np.unique(labels[sample_weight > 0])) < 2:
+                raise ValueError(
+                    "Only one class has a positive total sample_weight; a "
+                    "classifier needs weight on at least two classes."
+                )
         return sample_weight
+
+    def _multilabel(self):
+        return self._label_binarizer.y_type_.startswith("multilabel")
+
+    @staticmethod
+    def _labels_index(Y):
+        """Class index of each row of the binarized targets."""
+        return Y.argmax(axis=1) if Y.shape[1] > 1 else Y[:, 0].astype(int)
+
+    def _class_weighted(self, sample_weight, Y, dtype):
+        """Sample weights times the weight of each sample's class.
+
+        'balanced' gives class k the weight S / (K S_k), with S_k the total
+        sample weight of class k, so weighting and repeating samples agree.
+        Each label of a multilabel target is a binary problem of its own, and
+        a sample's weights over the labels multiply.
+        """
+        sw = np.ones(len(Y), dtype=dtype) if sample_weight is None else sample_weight
+        if self._multilabel():
+            if self.class_weight != "balanced":
+                raise ValueError(
+                    "For multilabel targets class_weight must be 'balanced' or "
+                    f"None; got {self.class_weight!r}."
+                )
+            weights = np.prod(
+                [_balanced(Y[:, j].astype(int), 2, sw)[Y[:, j].astype(int)]
+                 for j in range(Y.shape[1])],
+                axis=0,
+            )
+        else:
+            labels = self._labels_index(Y)
+            if self.class_weight == "balanced":
+                per_class = _balanced(labels, len(self.classes_), sw)
+            else:
+                per_class = self._dict_class_weight()
+            weights = per_class[labels]
+        return sw * weights.astype(dtype)
+
+    def _dict_class_weight(self):
+        unknown = set(self.class_weight) - set(self.classes_.tolist())
+        if unknown:
+            raise ValueError(
+                f"class_weight has labels {sorted(unknown, key=str)} that are not "
+                f"classes of y ({self.classes_.tolist()})."
+            )
+        return np.array([self.class_weight.get(c, 1.0) for c in self.classes_.tolist()])
+
+    def _check_partial_fit_solver(self):
+        super()._check_partial_fit_solver()
+        if self.class_weight == "balanced":
+            raise AttributeError(
+                "partial_fit is not available with class_weight='balanced': the "
+                "class frequencies of the whole stream are unknown. Pass a dict "
+                "of class weights instead."
+            )
+        return True
 
     def _score_output(self, output, y, sample_weight):
         return accuracy_score(y, self._labels(output), sample_weight=sample_weight)
@@ -260,7 +472,8 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
 
     # ----------------------------------------------------------------- API
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None,
+            sample_weight_val=None):
         """Fit the network to data matrix X and labels y.
 
         Parameters
@@ -275,12 +488,29 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
             Non-negative sample weights; every batch loss is their weighted
             mean.
 
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), \
+                default=None
+            A validation set, used instead of ``validation_fraction``: its
+            score and loss are recorded after every epoch, early stopping (when
+            on) monitors it, and the best weights are restored. In a Pipeline,
+            route it with ``set_fit_request(X_val=True, y_val=True)`` and
+            ``Pipeline(..., transform_input=["X_val"])``.
+
+        y_val : array-like of shape (n_val,) or (n_val, n_labels), default=None
+            Labels of ``X_val``.
+
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Sample weights of the validation set.
+
         Returns
         -------
         self : BackpropClassifier
             The fitted estimator.
         """
-        return self._fit(X, y, sample_weight=sample_weight, incremental=False)
+        validation = None
+        if X_val is not None or y_val is not None:
+            validation = (X_val, y_val, sample_weight_val)
+        return self._fit(X, y, sample_weight, incremental=False, validation=validation)
 
     @available_if(lambda est: est._check_partial_fit_solver())
     @_fit_context(prefer_skip_nested_validation=True)
@@ -369,3 +599,12 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
         return tags
+
+
+def _balanced(labels, n_classes, sample_weight):
+    """Per-class weights S / (K S_k) over the K classes of positive weight."""
+    totals = np.bincount(labels, weights=sample_weight, minlength=n_classes)
+    present = totals > 0
+    weights = np.zeros(n_classes)
+    weights[present] = totals.sum() / (present.sum() * totals[present])
+    return weights

@@ -1,12 +1,14 @@
 """BackpropRegressor: a drop-in replacement for sklearn's MLPRegressor."""
 
+from numbers import Real
+
 import numpy as np
 from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.utils.metaestimators import available_if
 
 from ._base import BaseBackprop
-from ._sklearn_compat import StrOptions, _fit_context
+from ._sklearn_compat import Interval, StrOptions, _fit_context
 
 
 class BackpropRegressor(RegressorMixin, BaseBackprop):
@@ -24,28 +26,36 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         The ith element is the number of units of the ith hidden layer.
         An empty tuple gives a network without hidden layer.
 
-    activation : {'identity', 'logistic', 'tanh', 'relu'}, default='relu'
-        Activation of the hidden layers.
+    activation : {'identity', 'logistic', 'tanh', 'relu', 'leaky_relu', 'elu', \
+            'gelu', 'silu', 'softplus'}, default='relu'
+        Activation of the hidden layers. 'leaky_relu' has slope 0.01 for
+        negative inputs; 'gelu' is the exact, erf-based GELU.
 
-    solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
+    solver : {'lbfgs', 'sgd', 'adam', 'adamw', 'rmsprop'}, default='adam'
         Weight optimizer: 'lbfgs' (full-batch quasi-Newton, through
         :func:`scipy.optimize.minimize`), 'sgd' (stochastic gradient descent with
-        momentum) or 'adam' (Kingma and Ba, 2014).
+        momentum), 'adam' (Kingma and Ba, 2014), 'adamw' (Adam with decoupled
+        weight decay) or 'rmsprop'.
 
     alpha : float, default=0.0001
         Strength of the L2 penalty, divided by the (weighted) batch size, as
-        in sklearn.
+        in sklearn. With ``solver='adamw'`` it is instead the decoupled
+        weight-decay rate: every step multiplies the weights (not the biases)
+        by ``1 - learning_rate * alpha``.
 
     batch_size : int or 'auto', default='auto'
         Minibatch size of the stochastic solvers; 'auto' is
         ``min(200, n_samples)``. Unused by 'lbfgs'.
 
-    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
+    learning_rate : {'constant', 'invscaling', 'adaptive', 'cosine'}, \
+            default='constant'
         Learning-rate schedule: 'constant' keeps ``learning_rate_init``;
         'invscaling' uses ``learning_rate_init / (t + 1) ** power_t`` with
         ``t`` the number of samples seen; 'adaptive' divides the rate by 5
-        each time ``n_iter_no_change`` epochs fail to improve by ``tol``.
-        Applies to every stochastic solver (sklearn applies it to 'sgd' only).
+        each time ``n_iter_no_change`` epochs fail to improve by ``tol``;
+        'cosine' anneals it from ``learning_rate_init`` towards 0 over
+        ``max_iter`` epochs. Applies to every stochastic solver (sklearn
+        applies it to 'sgd' only).
 
     learning_rate_init : float, default=0.001
         Initial learning rate of the stochastic solvers.
@@ -80,8 +90,10 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         Whether 'sgd' uses Nesterov's momentum.
 
     early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the training data, stop when its
-        score (R2) stops improving and restore the best weights.
+        Stop when the validation score stops improving by ``tol`` for
+        ``n_iter_no_change`` epochs. The validation set is ``X_val``/``y_val``
+        when given to ``fit``, otherwise ``validation_fraction`` of the
+        training data. The best weights are restored at the end.
 
     validation_fraction : float, default=0.1
         Share of the training data held out for early stopping.
@@ -101,10 +113,40 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
     max_fun : int, default=15000
         Maximum number of loss evaluations of 'lbfgs'.
 
-    loss : {'squared_error', 'poisson'}, default='squared_error'
-        Loss minimised: half the squared error with an identity output, or
-        half the Poisson deviance with an exponential output (y must then be
-        non-negative).
+    loss : {'squared_error', 'poisson', 'absolute_error', 'huber', 'quantile'}, \
+            default='squared_error'
+        Loss minimised: half the squared error (identity output), half the
+        Poisson deviance (exponential output; y must be non-negative), the
+        absolute error, the Huber loss (quadratic within ``huber_delta`` of the
+        target, linear beyond) or the pinball loss of ``quantile``.
+
+    dropout : float, default=0.0
+        Inverted-dropout rate in [0, 1) applied after every hidden layer
+        during training only; masks come from ``random_state``. Prediction is
+        deterministic. 'lbfgs' needs a deterministic objective and trains
+        without dropout.
+
+    rho : float, default=0.9
+        Decay of the running average of squared gradients of 'rmsprop'.
+
+    warmup_iter : int, default=0
+        Epochs of linear learning-rate warm-up in front of the schedule.
+
+    max_grad_norm : float, default=None
+        When set, each minibatch gradient whose global L2 norm exceeds it is
+        rescaled to that norm (stochastic solvers).
+
+    scoring : str, callable or None, default=None
+        What a validation set monitors: None is the R2 score (as sklearn's
+        MLP); 'loss' is the validation loss (its negative is recorded, so
+        that higher is better); any other value is an sklearn scorer name or
+        a callable ``scorer(estimator, X, y)``.
+
+    huber_delta : float, default=1.0
+        Residual size at which the Huber loss turns from quadratic to linear.
+
+    quantile : float, default=0.5
+        The quantile, in (0, 1), that ``loss='quantile'`` estimates.
 
     dtype : {'float32', 'float64'} or None, default=None
         Floating-point type of the weights and of every computation in fit
@@ -127,10 +169,19 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         ('lbfgs').
 
     validation_scores_ : list of float or None
-        Validation R2 after each epoch when early stopping is on.
+        Validation score (see ``scoring``) after each epoch, when a validation
+        set is used (early stopping, or ``X_val`` given).
+
+    validation_loss_curve_ : list of float or None
+        Validation loss (without penalty) after each epoch, when a validation
+        set is used.
 
     best_validation_score_ : float or None
-        Best validation R2 when early stopping is on.
+        Best validation score, when a validation set is used.
+
+    best_iteration_ : int or None
+        Position (1-based) in ``validation_scores_`` of the epoch whose weights
+        were restored, when a validation set is used.
 
     t_ : int
         Number of training samples seen by the stochastic solvers.
@@ -175,7 +226,8 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
     - float or nested ``hidden_layer_sizes`` raise a ValueError naming the
       parameter;
     - a diverging fit restores the last finite weights and warns instead of
-      raising;
+      raising, and a fit whose loss never drops below its value at the
+      initial weights warns that the learning rate is probably too large;
     - with several outputs, the squared-error loss is summed over the outputs
       (sklearn reports their mean but follows the gradient of the sum), so
       ``loss_`` is the quantity the solver actually minimises.
@@ -194,7 +246,11 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
 
     _parameter_constraints: dict = {
         **BaseBackprop._parameter_constraints,
-        "loss": [StrOptions({"squared_error", "poisson"})],
+        "loss": [
+            StrOptions({"squared_error", "poisson", "absolute_error", "huber", "quantile"})
+        ],
+        "huber_delta": [Interval(Real, 0, None, closed="neither")],
+        "quantile": [Interval(Real, 0, 1, closed="neither")],
     }
 
     def __init__(
@@ -224,6 +280,13 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         n_iter_no_change=10,
         max_fun=15000,
         loss="squared_error",
+        dropout=0.0,
+        rho=0.9,
+        warmup_iter=0,
+        max_grad_norm=None,
+        scoring=None,
+        huber_delta=1.0,
+        quantile=0.5,
         dtype=None,
     ):
         super().__init__(
@@ -250,9 +313,16 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
             epsilon=epsilon,
             n_iter_no_change=n_iter_no_change,
             max_fun=max_fun,
+            dropout=dropout,
+            rho=rho,
+            warmup_iter=warmup_iter,
+            max_grad_norm=max_grad_norm,
+            scoring=scoring,
             dtype=dtype,
         )
         self.loss = loss
+        self.huber_delta = huber_delta
+        self.quantile = quantile
 
     # ------------------------------------------------------------- targets
     def _loss_name(self):
@@ -260,6 +330,12 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
 
     def _stratify_validation(self):
         return False
+
+    def _loss_params(self):
+        return {"delta": self.huber_delta, "quantile": self.quantile}
+
+    def _encode_validation_targets(self, y):
+        return np.asarray(y, dtype=float).reshape(len(y), -1)
 
     def _validate_Xy(self, X, y, reset):
         y_array = np.asarray(y) if not hasattr(y, "dtype") else y
@@ -291,7 +367,8 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
 
     # ----------------------------------------------------------------- API
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None,
+            sample_weight_val=None):
         """Fit the network to data matrix X and targets y.
 
         Parameters
@@ -306,12 +383,29 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
             Non-negative sample weights; every batch loss is their weighted
             mean.
 
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), \
+                default=None
+            A validation set, used instead of ``validation_fraction``: its
+            score and loss are recorded after every epoch, early stopping (when
+            on) monitors it, and the best weights are restored. In a Pipeline,
+            route it with ``set_fit_request(X_val=True, y_val=True)`` and
+            ``Pipeline(..., transform_input=["X_val"])``.
+
+        y_val : array-like of shape (n_val,) or (n_val, n_outputs), default=None
+            Targets of ``X_val``.
+
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Sample weights of the validation set.
+
         Returns
         -------
         self : BackpropRegressor
             The fitted estimator.
         """
-        return self._fit(X, y, sample_weight=sample_weight, incremental=False)
+        validation = None
+        if X_val is not None or y_val is not None:
+            validation = (X_val, y_val, sample_weight_val)
+        return self._fit(X, y, sample_weight, incremental=False, validation=validation)
 
     @available_if(lambda est: est._check_partial_fit_solver())
     @_fit_context(prefer_skip_nested_validation=True)

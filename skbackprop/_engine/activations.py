@@ -16,14 +16,19 @@ and relu cost one array per layer, not two.
 .. math::
 
     \\tanh'(z) = 1 - a^2, \\qquad \\sigma'(z) = a (1 - a), \\qquad
-    \\mathrm{relu}'(z) = [a > 0]
+    \\mathrm{relu}'(z) = [a > 0], \\qquad \\mathrm{elu}'(z) = [a > 0] + [a \\le 0](a + 1)
+
+    \\mathrm{softplus}'(z) = \\sigma(z) = 1 - e^{-a}, \\qquad
+    \\mathrm{gelu}'(z) = \\Phi(z) + z \\varphi(z), \\qquad
+    \\mathrm{silu}'(z) = \\sigma(z) (1 + z (1 - \\sigma(z)))
 """
 
+import math
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from scipy.special import expit
+from scipy.special import erf, expit
 
 
 @dataclass(frozen=True)
@@ -73,9 +78,75 @@ def relu_backward(dA, Z, A):
     return dA
 
 
+LEAKY_SLOPE = 0.01
+
+
+def leaky_relu(Z):
+    # max(z, 0.01 z) keeps a small gradient for negative inputs
+    return np.maximum(Z, LEAKY_SLOPE * Z, out=Z)
+
+
+def leaky_relu_backward(dA, Z, A):
+    dA *= np.where(A > 0, 1.0, LEAKY_SLOPE).astype(dA.dtype, copy=False)
+    return dA
+
+
+def elu(Z):
+    negative = Z < 0
+    Z[negative] = np.expm1(Z[negative])
+    return Z
+
+
+def elu_backward(dA, Z, A):
+    # for z <= 0, d/dz (e^z - 1) = e^z = a + 1; a > 0 exactly where z > 0
+    dA *= np.where(A > 0, 1.0, A + 1)
+    return dA
+
+
+def softplus(Z):
+    # log(1 + e^z) without overflow for large z
+    return np.logaddexp(0, Z, out=Z)
+
+
+def softplus_backward(dA, Z, A):
+    # softplus'(z) = sigma(z) = 1 - e^{-a}
+    dA *= -np.expm1(-A)
+    return dA
+
+
+def _normal_cdf(Z):
+    return 0.5 * (1 + erf(Z * math.sqrt(0.5)))
+
+
+def gelu(Z):
+    # exact GELU, z * Phi(z), with the erf-based normal CDF
+    return Z * _normal_cdf(Z)
+
+
+def gelu_backward(dA, Z, A):
+    pdf = np.exp(-0.5 * Z**2) * (1 / math.sqrt(2 * math.pi))
+    dA *= _normal_cdf(Z) + Z * pdf
+    return dA
+
+
+def silu(Z):
+    return Z * expit(Z)
+
+
+def silu_backward(dA, Z, A):
+    sigma = expit(Z)
+    dA *= sigma * (1 + Z * (1 - sigma))
+    return dA
+
+
 ACTIVATIONS = {
     "identity": Activation(identity, identity_backward),
     "logistic": Activation(logistic, logistic_backward),
     "tanh": Activation(tanh, tanh_backward),
     "relu": Activation(relu, relu_backward),
+    "leaky_relu": Activation(leaky_relu, leaky_relu_backward),
+    "elu": Activation(elu, elu_backward),
+    "softplus": Activation(softplus, softplus_backward),
+    "gelu": Activation(gelu, gelu_backward, uses_z=True),
+    "silu": Activation(silu, silu_backward, uses_z=True),
 }

@@ -6,10 +6,13 @@ A :class:`Loss` knows three things about the output layer:
     the output activation, applied in place to the engine-owned ``Z``;
 ``value(Y, P) -> l``
     the loss of each sample, summed over the outputs, shape ``(n_samples,)``;
-``gradient(Y, P) -> dZ``
-    the derivative of ``l`` with respect to the output pre-activation ``Z``.
+``gradient(Y, P, out=None) -> dZ``
+    the derivative of ``l`` with respect to the output pre-activation ``Z``;
+    the training step passes ``out=P`` to write it over the output it no
+    longer needs.
 
-For the canonical pairs (softmax with log loss, logistic with binary log loss,
+The identity-link losses (absolute error, Huber, quantile) differentiate the
+loss alone, since :math:`P = Z`. For the canonical pairs (softmax with log loss, logistic with binary log loss,
 identity with squared error, exp with Poisson deviance) the chain rule through
 the link collapses to the same expression:
 
@@ -21,7 +24,8 @@ which is why the output activation is never differentiated on its own.
 The network averages ``l`` and ``dZ`` over the batch with the sample weights.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Callable
 
 import numpy as np
@@ -36,6 +40,18 @@ class Loss:
     value: Callable
     gradient: Callable
     out_activation: str
+    params: tuple = field(default=())
+
+    def bind(self, **params):
+        """This loss with its parameters (e.g. huber's ``delta``) fixed."""
+        used = {k: v for k, v in params.items() if k in self.params}
+        if not used:
+            return self
+        return replace(
+            self,
+            value=partial(self.value, **used),
+            gradient=partial(self.gradient, **used),
+        )
 
 
 def _identity(Z):
@@ -91,11 +107,49 @@ def binary_log_loss(Y, P):
     return -(xlogy(Y, P) + xlogy(1 - Y, 1 - P)).sum(axis=1)
 
 
+def absolute_error(Y, P):
+    return np.abs(P - Y).sum(axis=1)
+
+
+def absolute_error_gradient(Y, P, out=None):
+    R = np.subtract(P, Y, out=out)
+    return np.sign(R, out=R)
+
+
+def huber(Y, P, delta=1.0):
+    # quadratic within delta of the target, linear (slope delta) beyond
+    r = np.abs(P - Y)
+    return np.where(r <= delta, 0.5 * r**2, delta * (r - 0.5 * delta)).sum(axis=1)
+
+
+def huber_gradient(Y, P, delta=1.0, out=None):
+    R = np.subtract(P, Y, out=out)
+    return np.clip(R, -delta, delta, out=R)
+
+
+def pinball(Y, P, quantile=0.5):
+    # the quantile (pinball) loss: q r for r = y - p >= 0, (q - 1) r below
+    r = Y - P
+    return np.maximum(quantile * r, (quantile - 1) * r).sum(axis=1)
+
+
+def pinball_gradient(Y, P, quantile=0.5, out=None):
+    # d/dp: -q where y > p, 1 - q where y < p (0.5 - q at the kink)
+    G = ((P > Y) - quantile + 0.5 * (P == Y)).astype(P.dtype, copy=False)
+    if out is None:
+        return G
+    out[...] = G
+    return out
+
+
 LOSSES = {
     "squared_error": Loss(_identity, squared_error, residual, "identity"),
     "poisson": Loss(_exp, poisson_deviance, residual, "exp"),
     "log_loss": Loss(_softmax, log_loss, residual, "softmax"),
     "binary_log_loss": Loss(_logistic, binary_log_loss, residual, "logistic"),
+    "absolute_error": Loss(_identity, absolute_error, absolute_error_gradient, "identity"),
+    "huber": Loss(_identity, huber, huber_gradient, "identity", ("delta",)),
+    "quantile": Loss(_identity, pinball, pinball_gradient, "identity", ("quantile",)),
 }
 
 # Output activations by name, for prediction from fitted coefficients.

@@ -63,12 +63,15 @@ class Network:
         Inverted-dropout rate after every hidden activation (training only).
     rng : numpy RandomState, default=None
         Generator for the dropout masks.
+    loss_params : dict, default=None
+        Parameters of the loss, e.g. ``{"delta": 1.0}`` for 'huber'.
     """
 
-    def __init__(self, layer_units, activation, loss, dtype, dropout=0.0, rng=None):
+    def __init__(self, layer_units, activation, loss, dtype, dropout=0.0, rng=None,
+                 loss_params=None):
         self.layer_units = list(layer_units)
         self.activation = activation
-        self.loss = LOSSES[loss]
+        self.loss = LOSSES[loss].bind(**(loss_params or {}))
         self.params = np.zeros(n_parameters(layer_units), dtype=dtype)
         self.grads = np.zeros_like(self.params)
         self.coefs, self.intercepts, self.n_coef = _flat_views(self.params, layer_units)
@@ -134,20 +137,15 @@ class Network:
         """Objective ``L`` on a batch; its gradient is left in ``self.grads``."""
         ws = self.workspace(X.shape[0])
         P, caches = self.forward(X, training, workspace=ws)
-        per_sample = self.loss.value(Y, P)
+        loss, S = self._weighted_mean(self.loss.value(Y, P), sample_weight)
         dZ = self.loss.gradient(Y, P, out=P)  # (n, n_out); P is not needed again
-        if sample_weight is None:
-            S = X.shape[0]
-            loss = per_sample.mean()
-        else:
-            S = sample_weight.sum()
-            loss = sample_weight @ per_sample / S
+        if sample_weight is not None:
             dZ *= sample_weight[:, None]
         dZ /= S
         self.backward(dZ, caches, workspace=ws)
         W = self.params[: self.n_coef]
-        loss += 0.5 * alpha * (W @ W) / S
         if alpha:
+            loss += 0.5 * alpha * (W @ W) / S
             self._add_l2_gradient(W, float(alpha / S))
         return float(loss)
 
@@ -155,6 +153,18 @@ class Network:
         # dL/dW += (alpha / S) W, through a scratch buffer instead of a temporary
         dW = self.grads[: self.n_coef]
         dW += np.multiply(W, scale, out=self._l2_scratch)
+
+    def mean_loss(self, Y, P, sample_weight=None):
+        """The (sample-weighted) mean loss of outputs ``P``, without penalty."""
+        return float(self._weighted_mean(self.loss.value(Y, P), sample_weight)[0])
+
+    @staticmethod
+    def _weighted_mean(per_sample, sample_weight):
+        """Weighted mean of per-sample losses, and the total weight S."""
+        if sample_weight is None:
+            return per_sample.mean(), per_sample.shape[0]
+        S = sample_weight.sum()
+        return sample_weight @ per_sample / S, S
 
     def predict(self, X):
         return predict(

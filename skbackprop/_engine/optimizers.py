@@ -96,4 +96,54 @@ class Adam:
         params -= update
 
 
-OPTIMIZERS = {"sgd": SGD, "adam": Adam}
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov and Hutter, 2019).
+
+    The decay shrinks the weights directly instead of entering the gradient,
+    so Adam's per-parameter scaling does not weaken it. Only the first
+    ``n_decay`` entries (the weight matrices, not the biases) decay.
+
+    Notes
+    -----
+    .. math::
+
+        W \\leftarrow (1 - \\eta \\lambda) W, \\quad\\text{then the Adam step}
+    """
+
+    def __init__(self, n_params, dtype, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
+                 weight_decay=0.0, n_decay=None):
+        super().__init__(n_params, dtype, beta_1, beta_2, epsilon)
+        self.weight_decay = weight_decay
+        self.n_decay = n_params if n_decay is None else n_decay
+
+    def step(self, params, grads, lr):
+        params[: self.n_decay] *= 1 - lr * self.weight_decay
+        super().step(params, grads, lr)
+
+
+class RMSprop:
+    """RMSprop (Tieleman and Hinton, 2012): scale steps by a running RMS.
+
+    Notes
+    -----
+    .. math::
+
+        v \\leftarrow \\rho v + (1 - \\rho) g^2, \\qquad
+        \\theta \\leftarrow \\theta - \\eta \\frac{g}{\\sqrt{v} + \\epsilon}
+    """
+
+    def __init__(self, n_params, dtype, rho=0.9, epsilon=1e-8):
+        self.rho, self.epsilon = rho, epsilon
+        self.v = np.zeros(n_params, dtype=dtype)
+
+    def step(self, params, grads, lr):
+        self.v *= self.rho
+        self.v += (1 - self.rho) * grads**2
+        denom = np.sqrt(self.v)
+        denom += self.epsilon
+        update = -lr * grads
+        update /= denom
+        params += update
+
+
+OPTIMIZERS = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop}

@@ -7,12 +7,16 @@ the rate), ``False`` to stop.
 """
 
 
+import math
+
+
 class Constant:
     """:math:`\\eta_t = \\eta_0`."""
 
-    def __init__(self, learning_rate_init, power_t=0.5):
+    def __init__(self, learning_rate_init, *, power_t=0.5, n_epochs=200):
         self.learning_rate_init = learning_rate_init
         self.power_t = power_t
+        self.n_epochs = n_epochs
         self.learning_rate = learning_rate_init
 
     def epoch_end(self, epoch, t):
@@ -41,4 +45,57 @@ class Adaptive(Constant):
         return True
 
 
-SCHEDULES = {"constant": Constant, "invscaling": InvScaling, "adaptive": Adaptive}
+class Cosine(Constant):
+    """Cosine annealing from :math:`\\eta_0` towards 0 over ``n_epochs``.
+
+    .. math:: \\eta_e = \\frac{\\eta_0}{2} (1 + \\cos(\\pi e / E))
+    """
+
+    def epoch_end(self, epoch, t):
+        progress = min(epoch / max(self.n_epochs, 1), 1.0)
+        self.learning_rate = 0.5 * self.learning_rate_init * (1 + math.cos(math.pi * progress))
+
+
+class Warmup:
+    """A linear warm-up over ``warmup_epochs`` in front of any schedule.
+
+    Epoch ``e < warmup_epochs`` uses :math:`\\eta_0 (e + 1) / (W + 1)`; then the
+    wrapped schedule runs, counting its epochs from the end of the warm-up.
+    """
+
+    def __init__(self, schedule, warmup_epochs):
+        self.schedule, self.warmup_epochs = schedule, warmup_epochs
+        self.epochs_done = 0
+
+    @property
+    def learning_rate(self):
+        if self.epochs_done < self.warmup_epochs:
+            ramp = (self.epochs_done + 1) / (self.warmup_epochs + 1)
+            return self.schedule.learning_rate_init * ramp
+        return self.schedule.learning_rate
+
+    def epoch_end(self, epoch, t):
+        self.epochs_done += 1
+        if self.epochs_done > self.warmup_epochs:
+            self.schedule.epoch_end(self.epochs_done - self.warmup_epochs, t)
+
+    def on_plateau(self):
+        return self.schedule.on_plateau()
+
+
+def make_schedule(name, learning_rate_init, *, power_t=0.5, n_epochs=200,
+                  warmup_epochs=0):
+    """The schedule ``name``, behind a warm-up when ``warmup_epochs > 0``."""
+    # cosine anneals over the epochs left after the warm-up
+    schedule = SCHEDULES[name](
+        learning_rate_init, power_t=power_t, n_epochs=n_epochs - warmup_epochs
+    )
+    return Warmup(schedule, warmup_epochs) if warmup_epochs else schedule
+
+
+SCHEDULES = {
+    "constant": Constant,
+    "invscaling": InvScaling,
+    "adaptive": Adaptive,
+    "cosine": Cosine,
+}

@@ -34,29 +34,51 @@ class Trainer:
         Reshuffle the sample order before every epoch.
     rng : numpy RandomState
         Draws the permutations (as sklearn's MLP does, cumulatively).
+    max_grad_norm : float or None, default=None
+        Rescale each batch gradient whose global L2 norm exceeds this.
+
+    Attributes
+    ----------
+    grad_norm : float
+        Mean global gradient norm (before clipping) over the last epoch.
+    first_loss : float or None
+        Loss of the very first batch, at the initial weights.
     """
 
     def __init__(self, network, optimizer, schedule, *, alpha, batch_size, shuffle,
-                 rng):
+                 rng, max_grad_norm=None):
         self.network, self.optimizer, self.schedule = network, optimizer, schedule
         self.alpha, self.batch_size = alpha, batch_size
         self.shuffle, self.rng = shuffle, rng
+        self.max_grad_norm = max_grad_norm
+        self.grad_norm, self.first_loss = np.nan, None
 
     def epoch(self, X, Y, sample_weight, order):
         """One pass over the data in ``order``; returns the mean batch loss."""
         net, n, bs = self.network, X.shape[0], self.batch_size
         X_buf = None if sp.issparse(X) else np.empty((bs, X.shape[1]), X.dtype)
         Y_buf = np.empty((bs, Y.shape[1]), Y.dtype)
-        total = 0.0
+        total, norms = 0.0, 0.0
         for start in range(0, n, bs):
             idx = order[start : start + bs]
             sw = None if sample_weight is None else sample_weight[idx]
             loss = net.loss_and_grads(
                 _gather(X, idx, X_buf), _gather(Y, idx, Y_buf), sw, self.alpha
             )
+            if self.first_loss is None:
+                self.first_loss = loss
             total += loss * len(idx)
+            norms += self._clip(net.grads)
             self.optimizer.step(net.params, net.grads, self.schedule.learning_rate)
+        self.grad_norm = norms / -(-n // bs)
         return total / n
+
+    def _clip(self, grads):
+        """Global gradient norm; rescale the gradient in place above the limit."""
+        norm = float(np.sqrt(grads @ grads))
+        if self.max_grad_norm is not None and norm > self.max_grad_norm:
+            grads *= self.max_grad_norm / norm
+        return norm
 
     def fit(self, X, Y, sample_weight, max_epochs, epoch_end):
         """Train up to ``max_epochs`` epochs.
@@ -101,6 +123,8 @@ def fit_lbfgs(network, X, Y, sample_weight, *, alpha, max_iter, max_fun, tol,
         return loss, network.grads.astype(np.float64)
 
     def callback(intermediate_result):
+        # the network holds the last line-search trial: put the iterate back
+        params[...] = intermediate_result.x
         if np.isfinite(intermediate_result.fun):
             last_good[...] = intermediate_result.x
         if iteration_end is not None and iteration_end(intermediate_result.fun):
