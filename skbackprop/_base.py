@@ -25,6 +25,7 @@ from ._engine.optimizers import OPTIMIZERS
 from ._engine.schedules import SCHEDULES, make_schedule
 from ._engine.trainer import Trainer, fit_lbfgs
 from ._engine.activations import ACTIVATIONS
+from ._threads import limit_blas_threads
 from ._sklearn_compat import Interval, Options, StrOptions, _check_sample_weight
 
 STOCHASTIC_SOLVERS = set(OPTIMIZERS)
@@ -195,17 +196,29 @@ class BaseBackprop(BaseEstimator):
         self.coefs_, self.intercepts_ = network.coefs, network.intercepts
         self._in_fit = True
         try:
-            if self.solver == "lbfgs":
-                self._fit_lbfgs(network, X, Y, sample_weight, validation)
-            else:
-                self._fit_stochastic(
-                    network, X, Y, y, sample_weight, rng, incremental, validation
-                )
+            with limit_blas_threads(layer_units, self._rows_per_step(X.shape[0])):
+                self._fit_solver(network, X, Y, y, sample_weight, rng, incremental,
+                                 validation)
         finally:
             del self._in_fit
             self.coefs_ = [W.copy() for W in network.coefs]
             self.intercepts_ = [b.copy() for b in network.intercepts]
         return self
+
+    def _fit_solver(self, network, X, Y, y, sample_weight, rng, incremental,
+                    validation):
+        if self.solver == "lbfgs":
+            self._fit_lbfgs(network, X, Y, sample_weight, validation)
+        else:
+            self._fit_stochastic(
+                network, X, Y, y, sample_weight, rng, incremental, validation
+            )
+
+    def _rows_per_step(self, n_samples):
+        """Rows in the products of one step: the batch, or all for 'lbfgs'."""
+        if self.solver == "lbfgs":
+            return n_samples
+        return min(200 if self.batch_size == "auto" else self.batch_size, n_samples)
 
     def _validate_Xy(self, X, y, reset):
         X, y = validate_data(

@@ -12,7 +12,6 @@ training loop allocates nothing per batch. Without it they return new arrays.
 """
 
 import numpy as np
-import scipy.sparse as sp
 
 
 class Dense:
@@ -33,18 +32,18 @@ class Dense:
         self.W, self.b, self.dW, self.db = W, b, dW, db
 
     def forward(self, X, training=False, out=None):
-        if sp.issparse(X) or out is None:
-            Z = X @ self.W  # (n, n_in) @ (n_in, n_out) -> (n, n_out)
+        if out is not None and isinstance(X, np.ndarray):  # not sparse
+            Z = np.matmul(X, self.W, out=out)  # (n, n_in) @ (n_in, n_out)
         else:
-            Z = np.matmul(X, self.W, out=out)
+            Z = X @ self.W  # (n, n_in) @ (n_in, n_out) -> (n, n_out)
         Z += self.b
         return Z, X
 
     def backward(self, dZ, X, need_dX=True, out=None):
-        if sp.issparse(X):
-            self.dW[...] = X.T @ dZ
-        else:
+        if isinstance(X, np.ndarray):  # not sparse
             np.dot(X.T, dZ, out=self.dW)  # (n_in, n) @ (n, n_out)
+        else:
+            self.dW[...] = X.T @ dZ
         dZ.sum(axis=0, out=self.db)
         if need_dX:
             # (n, n_out) @ (n_out, n_in) -> (n, n_in)
