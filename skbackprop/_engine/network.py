@@ -192,7 +192,7 @@ def predict(X, coefs, intercepts, activation, out_activation, chunk_rows=None):
     link = OUT_ACTIVATIONS[out_activation]
     for start in range(0, n, chunk_rows):
         stop = min(start + chunk_rows, n)
-        A = X[start:stop]
+        A = X[start:stop].astype(dtype, copy=False)
         for W, b, buffer in zip(coefs[:-1], intercepts[:-1], buffers):
             A = hidden(_affine(A, W, b, buffer[: stop - start]))
         link(_affine(A, coefs[-1], intercepts[-1], out[start:stop]))
@@ -209,7 +209,7 @@ def default_chunk_rows(coefs, budget=1 << 20):
 def _affine(X, W, b, out):
     """``Z = X W + b`` written into ``out``."""
     if isinstance(X, np.ndarray):
-        np.matmul(X, W, out=out)  # casts a chunk of another float dtype
+        np.matmul(X, W, out=out)
     else:
         out[...] = X @ W  # sparse chunk
     out += b
