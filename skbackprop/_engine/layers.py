@@ -44,7 +44,7 @@ class Dense:
             np.dot(X.T, dZ, out=self.dW)  # (n_in, n) @ (n, n_out)
         else:
             self.dW[...] = X.T @ dZ
-        dZ.sum(axis=0, out=self.db)
+        np.add.reduce(dZ, axis=0, out=self.db)  # dZ.sum(axis=0), minus its wrapper
         if need_dX:
             # (n, n_out) @ (n_out, n_in) -> (n, n_in)
             return np.matmul(dZ, self.W.T, out=out)

@@ -78,6 +78,9 @@ class Adam:
         self.t += 1
         b1, b2 = self.beta_1, self.beta_2
         lr_t = float(lr * np.sqrt(1 - b2**self.t) / (1 - b1**self.t))
+        if params.size <= self.block:  # small networks: skip the slicing
+            self._step_block(params, grads, self.m, self.v, lr_t)
+            return
         for start in range(0, params.size, self.block):
             blk = slice(start, start + self.block)
             self._step_block(params[blk], grads[blk], self.m[blk], self.v[blk], lr_t)
