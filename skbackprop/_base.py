@@ -24,9 +24,17 @@ from ._engine.network import Network, predict
 from ._engine.optimizers import OPTIMIZERS
 from ._engine.schedules import SCHEDULES, make_schedule
 from ._engine.trainer import Trainer, fit_lbfgs
+from ._validation import as_model_dtype, check_finite_output, check_numeric
 from ._engine.activations import ACTIVATIONS
 from ._threads import limit_blas_threads
-from ._sklearn_compat import Interval, Options, StrOptions, _check_sample_weight
+from ._progress import EpochReporter
+from ._sklearn_compat import (
+    CallbackSupportMixin,
+    Interval,
+    Options,
+    StrOptions,
+    _check_sample_weight,
+)
 
 STOCHASTIC_SOLVERS = set(OPTIMIZERS)
 
@@ -57,7 +65,7 @@ def _check_hidden_layer_sizes(hidden_layer_sizes):
     return [int(s) for s in sizes]
 
 
-class BaseBackprop(BaseEstimator):
+class BaseBackprop(CallbackSupportMixin, BaseEstimator):
     """Shared hyperparameters and the fit loop of both estimators.
 
     Subclasses provide ``_encode_targets`` (y to the 2-D target ``Y``),
@@ -171,14 +179,14 @@ class BaseBackprop(BaseEstimator):
         )
         X, y = self._validate_Xy(X, y, reset=first_pass)
         if not first_pass:
-            X = X.astype(self.coefs_[0].dtype, copy=False)
+            X = as_model_dtype(X, self.coefs_[0].dtype)
         Y = self._encode_targets(y, incremental=incremental, first_pass=first_pass)
         sample_weight = self._sample_weight(sample_weight, X, Y, incremental)
         rng = check_random_state(self.random_state)
         layer_units = [X.shape[1], *hidden, Y.shape[1]]
         if first_pass:
             self._initialize(layer_units, X.dtype, rng)
-        elif [w.shape[0] for w in self.coefs_] + [Y.shape[1]] != layer_units:
+        elif [w.shape[0] for w in self.coefs_] + [self.n_outputs_] != layer_units:
             raise ValueError(
                 "warm_start and partial_fit need the same architecture as the "
                 f"previous fit: layer sizes {layer_units} differ from the fitted "
@@ -190,29 +198,33 @@ class BaseBackprop(BaseEstimator):
         )
         network.set_weights(self.coefs_, self.intercepts_)
         if validation is not None:
-            validation = self._check_validation_set(*validation, X.dtype)
+            try:
+                validation = self._check_validation_set(*validation, X.dtype)
+            except ValueError as exc:
+                raise ValueError(
+                    f"Invalid validation set (X_val, y_val, sample_weight_val): {exc}"
+                ) from exc
         # during training coefs_ are views of the network, so that scorers can
         # call predict on the current weights
         self.coefs_, self.intercepts_ = network.coefs, network.intercepts
         self._in_fit = True
         try:
+            max_epochs = 1 if incremental else self.max_iter
+            reporter = EpochReporter(self, X, y, sample_weight, max_epochs)
             with limit_blas_threads(layer_units, self._rows_per_step(X.shape[0])):
-                self._fit_solver(network, X, Y, y, sample_weight, rng, incremental,
-                                 validation)
+                if self.solver == "lbfgs":
+                    self._fit_lbfgs(network, X, Y, sample_weight, validation, reporter)
+                else:
+                    self._fit_stochastic(
+                        network, X, Y, y, sample_weight, rng, incremental, validation,
+                        reporter,
+                    )
+            reporter.close()
         finally:
             del self._in_fit
             self.coefs_ = [W.copy() for W in network.coefs]
             self.intercepts_ = [b.copy() for b in network.intercepts]
         return self
-
-    def _fit_solver(self, network, X, Y, y, sample_weight, rng, incremental,
-                    validation):
-        if self.solver == "lbfgs":
-            self._fit_lbfgs(network, X, Y, sample_weight, validation)
-        else:
-            self._fit_stochastic(
-                network, X, Y, y, sample_weight, rng, incremental, validation
-            )
 
     def _rows_per_step(self, n_samples):
         """Rows in the products of one step: the batch, or all for 'lbfgs'."""
@@ -221,6 +233,7 @@ class BaseBackprop(BaseEstimator):
         return min(200 if self.batch_size == "auto" else self.batch_size, n_samples)
 
     def _validate_Xy(self, X, y, reset):
+        check_numeric(X, "X")
         X, y = validate_data(
             self,
             X,
@@ -253,7 +266,7 @@ class BaseBackprop(BaseEstimator):
         )
         if y_val.ndim == 2 and y_val.shape[1] == 1:
             y_val = column_or_1d(y_val)
-        X_val = X_val.astype(dtype, copy=False)
+        X_val = as_model_dtype(X_val, dtype, "X_val")
         Y_val = self._encode_validation_targets(y_val)
         if sample_weight_val is not None:
             sample_weight_val = self._sample_weight(
@@ -268,6 +281,7 @@ class BaseBackprop(BaseEstimator):
         """Validated non-negative weights in X's dtype, or None."""
         if sample_weight is None:
             return None
+        check_numeric(sample_weight, "sample_weight")
         sample_weight = _check_sample_weight(
             sample_weight, X, dtype=X.dtype, ensure_non_negative=True
         )
@@ -302,6 +316,7 @@ class BaseBackprop(BaseEstimator):
         self.coefs_ = [W for W, _ in weights]
         self.intercepts_ = [b for _, b in weights]
         self.loss_curve_ = []
+        self.history_ = []
         self._no_improvement_count = 0
         self.best_loss_ = None if self.early_stopping else np.inf
         self.validation_scores_ = None
@@ -359,7 +374,7 @@ class BaseBackprop(BaseEstimator):
         return (X[train], Y[train], sw[0]), validation
 
     def _fit_stochastic(self, network, X, Y, y, sample_weight, rng, incremental,
-                        validation):
+                        validation, reporter):
         if self.early_stopping and incremental:
             raise ValueError(
                 "partial_fit does not support early_stopping=True: set "
@@ -396,10 +411,14 @@ class BaseBackprop(BaseEstimator):
         curve_start = len(self.loss_curve_)
 
         def epoch_end(loss):
-            return self._epoch_end(network, loss, X.shape[0], validation, incremental)
+            learning_rate = self._schedule.learning_rate  # the rate of this epoch
+            stop = self._epoch_end(network, loss, X.shape[0], validation, incremental)
+            return reporter.epoch_end(loss, learning_rate, trainer.grad_norm) or stop
 
         max_epochs = 1 if incremental else self.max_iter
-        _, status = trainer.fit(X, Y, sample_weight, max_epochs, epoch_end)
+        _, status = trainer.fit(
+            X, Y, sample_weight, max_epochs, epoch_end, reporter.epoch_begin
+        )
         if validation is not None:
             network.params[...] = self._best_params
         self._report(status, trainer.first_loss, self.loss_curve_[curve_start:],
@@ -422,7 +441,7 @@ class BaseBackprop(BaseEstimator):
         self.loss_ = loss
         self.t_ += n_train
         self.loss_curve_.append(loss)
-        if self.verbose:
+        if self.verbose == 1:
             print(f"Iteration {self.n_iter_}, loss = {loss:.8f}")
         self._update_no_improvement_count(network, validation)
         self._schedule.epoch_end(self.n_iter_, self.t_)
@@ -471,7 +490,7 @@ class BaseBackprop(BaseEstimator):
             val_loss = score = np.nan
         self.validation_loss_curve_.append(float(val_loss))
         self.validation_scores_.append(score)
-        if self.verbose:
+        if self.verbose == 1:
             print(f"Validation score: {score:f}")
         return score
 
@@ -486,7 +505,7 @@ class BaseBackprop(BaseEstimator):
         scorer = check_scoring(self, scoring=self.scoring)
         return float(scorer(self, validation.X, validation.y, **kwargs))
 
-    def _fit_lbfgs(self, network, X, Y, sample_weight, validation):
+    def _fit_lbfgs(self, network, X, Y, sample_weight, validation, reporter):
         Y = self._training_targets(Y, X.dtype)
         if validation is not None:
             self._start_validation(network)
@@ -495,11 +514,13 @@ class BaseBackprop(BaseEstimator):
         def iteration_end(loss):
             self.loss_curve_.append(float(loss))
             self.n_iter_ += 1
-            if validation is None:
-                return False
-            self._update_no_improvement_count(network, validation)
-            stop = self._stops_on_validation(validation)
-            return stop and self._no_improvement_count > self.n_iter_no_change
+            stop = False
+            if validation is not None:
+                self._update_no_improvement_count(network, validation)
+                stop = self._stops_on_validation(validation) and (
+                    self._no_improvement_count > self.n_iter_no_change
+                )
+            return reporter.epoch_end(loss) or stop
 
         result = fit_lbfgs(
             network,
@@ -518,7 +539,13 @@ class BaseBackprop(BaseEstimator):
         self.best_loss_ = min(finite, default=np.inf)
         if validation is not None:
             network.params[...] = self._best_params
-        if not np.isfinite(result.fun):
+        if result.get("interrupted", False):
+            if not np.isfinite(result.fun):  # interrupted before the first iterate
+                self.loss_ = network.loss_and_grads(
+                    X, Y, sample_weight, self.alpha, training=False
+                )
+            self._report("interrupted")
+        elif not np.isfinite(result.fun):
             # the engine rolled back to the last finite iterate: report its loss
             self.loss_ = network.loss_and_grads(X, Y, sample_weight, self.alpha)
             self._report("diverged")
@@ -564,20 +591,31 @@ class BaseBackprop(BaseEstimator):
                 ConvergenceWarning,
             )
 
+    def _snapshot_attributes(self):
+        """Fitted attributes of the current weights, for callbacks' estimators."""
+        return {
+            "coefs_": [W.copy() for W in self.coefs_],
+            "intercepts_": [b.copy() for b in self.intercepts_],
+            "n_iter_": self.n_iter_,
+            "loss_curve_": list(self.loss_curve_),
+        }
+
     # -------------------------------------------------------------- predict
     def _forward(self, X):
         """The network's output for validated X, computed by the engine."""
         check_is_fitted(self)
-        # float32 or float64 X is kept as it is: the engine converts it to the
-        # weights' dtype chunk by chunk, which bounds the extra memory
         if not getattr(self, "_in_fit", False):  # a scorer during fit: X is checked
+            check_numeric(X, "X")
             X = validate_data(
                 self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32),
                 reset=False,
             )
-        return predict(
-            X, self.coefs_, self.intercepts_, self.activation, self.out_activation_
-        )
+        X = as_model_dtype(X, self.coefs_[0].dtype)
+        with np.errstate(over="ignore", invalid="ignore"):  # checked just below
+            P = predict(
+                X, self.coefs_, self.intercepts_, self.activation, self.out_activation_
+            )
+        return check_finite_output(P, X)
 
     def _check_partial_fit_solver(self):
         if self.solver not in STOCHASTIC_SOLVERS:

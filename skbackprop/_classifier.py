@@ -14,11 +14,13 @@ from sklearn.utils.multiclass import (
 )
 
 from ._base import BaseBackprop
+from ._validation import check_class_weight_values, check_labels
 from ._sklearn_compat import (
     Interval,
     StrOptions,
     _check_partial_fit_first_call,
     _fit_context,
+    with_callbacks,
 )
 
 
@@ -88,8 +90,12 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
     tol : float, default=1e-4
         Improvement below which an epoch counts as no improvement.
 
-    verbose : bool, default=False
-        Print the progress to stdout.
+    verbose : bool or int, default=False
+        Print the progress to stdout: sklearn's lines at 1 (or True), a
+        compact per-epoch table (epoch, losses, score, learning rate, time)
+        at 2 and above. With scikit-learn >= 1.9 the estimator also supports
+        ``set_callbacks`` (e.g. ``sklearn.callback.ProgressBar``), with one
+        callback task per epoch ('lbfgs': per iteration).
 
     warm_start : bool, default=False
         Start from the previous solution when ``fit`` is called again.
@@ -193,6 +199,14 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
     best_iteration_ : int or None
         Position (1-based) in ``validation_scores_`` of the epoch whose weights
         were restored, when a validation set is used.
+
+    history_ : list of dict
+        One record per epoch ('lbfgs': per iteration), in step with
+        ``loss_curve_`` across warm starts and ``partial_fit``: ``epoch``,
+        ``loss``, ``val_loss`` and ``val_score`` (NaN without a validation
+        set), ``learning_rate`` (the rate used in that epoch), ``grad_norm``
+        (mean global gradient norm over its batches, before clipping) and
+        ``seconds``. ``pandas.DataFrame(est.history_)`` makes it a table.
 
     t_ : int
         Number of training samples seen by the stochastic solvers.
@@ -348,6 +362,7 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
 
     def _encode_targets(self, y, *, incremental, first_pass):
         """Labels to the indicator matrix the output layer learns."""
+        check_labels(y)
         check_classification_targets(y)
         if not hasattr(self, "classes_") or (not self.warm_start and not incremental):
             self._label_binarizer = LabelBinarizer().fit(y)
@@ -377,6 +392,7 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         return self._label_binarizer.transform(y).astype(bool)
 
     def _encode_validation_targets(self, y):
+        check_labels(y, "y_val")
         unseen = np.setdiff1d(unique_labels(y), self.classes_)
         if len(unseen):
             raise ValueError(
@@ -444,6 +460,7 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         return sw * weights.astype(dtype)
 
     def _dict_class_weight(self):
+        check_class_weight_values(self.class_weight)
         unknown = set(self.class_weight) - set(self.classes_.tolist())
         if unknown:
             raise ValueError(
@@ -471,6 +488,7 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         return self._label_binarizer.inverse_transform(output)
 
     # ----------------------------------------------------------------- API
+    @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None,
             sample_weight_val=None):
@@ -513,6 +531,7 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         return self._fit(X, y, sample_weight, incremental=False, validation=validation)
 
     @available_if(lambda est: est._check_partial_fit_solver())
+    @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """Update the network with one epoch over the given data.

@@ -8,7 +8,8 @@ from sklearn.metrics import r2_score
 from sklearn.utils.metaestimators import available_if
 
 from ._base import BaseBackprop
-from ._sklearn_compat import Interval, StrOptions, _fit_context
+from ._validation import as_finite_targets
+from ._sklearn_compat import Interval, StrOptions, _fit_context, with_callbacks
 
 
 class BackpropRegressor(RegressorMixin, BaseBackprop):
@@ -77,8 +78,12 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
     tol : float, default=1e-4
         Improvement below which an epoch counts as no improvement.
 
-    verbose : bool, default=False
-        Print the progress to stdout.
+    verbose : bool or int, default=False
+        Print the progress to stdout: sklearn's lines at 1 (or True), a
+        compact per-epoch table (epoch, losses, score, learning rate, time)
+        at 2 and above. With scikit-learn >= 1.9 the estimator also supports
+        ``set_callbacks`` (e.g. ``sklearn.callback.ProgressBar``), with one
+        callback task per epoch ('lbfgs': per iteration).
 
     warm_start : bool, default=False
         Start from the previous solution when ``fit`` is called again.
@@ -182,6 +187,14 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
     best_iteration_ : int or None
         Position (1-based) in ``validation_scores_`` of the epoch whose weights
         were restored, when a validation set is used.
+
+    history_ : list of dict
+        One record per epoch ('lbfgs': per iteration), in step with
+        ``loss_curve_`` across warm starts and ``partial_fit``: ``epoch``,
+        ``loss``, ``val_loss`` and ``val_score`` (NaN without a validation
+        set), ``learning_rate`` (the rate used in that epoch), ``grad_norm``
+        (mean global gradient norm over its batches, before clipping) and
+        ``seconds``. ``pandas.DataFrame(est.history_)`` makes it a table.
 
     t_ : int
         Number of training samples seen by the stochastic solvers.
@@ -335,7 +348,7 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         return {"delta": self.huber_delta, "quantile": self.quantile}
 
     def _encode_validation_targets(self, y):
-        return np.asarray(y, dtype=float).reshape(len(y), -1)
+        return as_finite_targets(y, float, "y_val").reshape(len(y), -1)
 
     def _validate_Xy(self, X, y, reset):
         y_array = np.asarray(y) if not hasattr(y, "dtype") else y
@@ -349,7 +362,7 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
                     "For class labels use BackpropClassifier."
                 ) from None
         X, y = super()._validate_Xy(X, y, reset)
-        return X, np.asarray(y, dtype=X.dtype)
+        return X, as_finite_targets(y, X.dtype)
 
     def _encode_targets(self, y, *, incremental, first_pass):
         if self.loss == "poisson" and (y < 0).any():
@@ -366,6 +379,7 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         return output.ravel() if self.n_outputs_ == 1 else output
 
     # ----------------------------------------------------------------- API
+    @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None,
             sample_weight_val=None):
@@ -408,6 +422,7 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         return self._fit(X, y, sample_weight, incremental=False, validation=validation)
 
     @available_if(lambda est: est._check_partial_fit_solver())
+    @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
         """Update the network with one epoch over the given data.

@@ -93,15 +93,18 @@ class Trainer:
             grads *= self.max_grad_norm / norm
         return norm
 
-    def fit(self, X, Y, sample_weight, max_epochs, epoch_end):
+    def fit(self, X, Y, sample_weight, max_epochs, epoch_end, epoch_begin=None):
         """Train up to ``max_epochs`` epochs.
 
-        ``epoch_end(loss)`` is called after every epoch and returns True to
-        stop. Returns the number of epochs run and why training ended.
+        ``epoch_begin()``, if given, is called before every epoch and
+        ``epoch_end(loss)`` after it; the latter returns True to stop.
+        Returns the number of epochs run and why training ended.
         """
         order = np.arange(X.shape[0])
         last_good = self.network.params.copy()
         for epoch in range(max_epochs):
+            if epoch_begin is not None:
+                epoch_begin()
             try:
                 if self.shuffle:
                     order = order[self.rng.permutation(len(order))]
@@ -125,10 +128,13 @@ def fit_lbfgs(network, X, Y, sample_weight, *, alpha, max_iter, max_fun, tol,
     """Minimise the full-batch objective with scipy's L-BFGS-B.
 
     Returns scipy's ``OptimizeResult``; the network holds its solution, or
-    the last finite iterate if the objective became non-finite.
+    the last finite iterate if the objective became non-finite. A
+    ``KeyboardInterrupt`` ends the minimisation too: the network gets the last
+    finite iterate back and the result has ``interrupted=True`` (``status=-1``).
     """
     params = network.params
     last_good = params.copy()
+    done = {"nit": 0, "fun": np.nan}  # the last finite iterate: its count, its loss
 
     def fun(theta):
         params[...] = theta
@@ -138,19 +144,30 @@ def fit_lbfgs(network, X, Y, sample_weight, *, alpha, max_iter, max_fun, tol,
     def callback(intermediate_result):
         # the network holds the last line-search trial: put the iterate back
         params[...] = intermediate_result.x
+        done["nit"] += 1
         if np.isfinite(intermediate_result.fun):
             last_good[...] = intermediate_result.x
+            done["fun"] = float(intermediate_result.fun)
         if iteration_end is not None and iteration_end(intermediate_result.fun):
             raise StopIteration
 
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        result = scipy.optimize.minimize(
-            fun,
-            params.astype(np.float64),
-            method="L-BFGS-B",
-            jac=True,
-            callback=callback,
-            options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+    try:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            result = scipy.optimize.minimize(
+                fun,
+                params.astype(np.float64),
+                method="L-BFGS-B",
+                jac=True,
+                callback=callback,
+                options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+            )
+    except KeyboardInterrupt:
+        # scipy lets the interrupt through from inside fun or callback
+        params[...] = last_good
+        return scipy.optimize.OptimizeResult(
+            x=last_good.astype(np.float64), fun=done["fun"], nit=done["nit"],
+            status=-1, success=False, interrupted=True,
+            message="interrupted by the user (KeyboardInterrupt)",
         )
     finite = np.isfinite(result.fun) and np.isfinite(result.x).all()
     params[...] = result.x if finite else last_good

@@ -66,13 +66,13 @@ def load_japanese_vowels(*, return_X_y=False, as_frame=False):
     The task is to tell which speaker produced an utterance. The data ship with
     skbackprop, so nothing is downloaded.
 
-    =================   ==========================
+    ==================  ==========================
     Classes                                      9
     Samples total          640 (270 train, 370 test)
     Frames per sample                      7 to 29
     Features per frame                          12
     Features                                  real
-    =================   ==========================
+    ==================  ==========================
 
     Because the utterances differ in length, ``data`` is not a 2-D matrix but a
     1-D object array of 2-D arrays. It can be indexed like any array, so it goes

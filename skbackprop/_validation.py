@@ -1,0 +1,150 @@
+"""Input checks at the estimators' boundary, for what ``validate_data`` leaves to numpy.
+
+``validate_data`` converts X to floats and lets numpy's own conversion errors
+through ("could not convert string to float", "setting an array element with a
+sequence"), and prints a whole complex array into its error. The estimators
+also cast validated float64 input to the dtype of the fitted weights, where a
+value beyond float32's range silently becomes inf, and a forward pass through
+finite weights can still overflow on huge inputs. These helpers turn each case
+into a ValueError or TypeError that names the argument and the problem, before
+any computation starts (or, for an overflowing output, instead of returning it).
+"""
+
+import numpy as np
+import scipy.sparse as sp
+
+
+def _kinds(X):
+    """The numpy dtype kinds of X, or None when X has no dtype (a list...)."""
+    # pandas' extension dtypes have a kind too ("O" for strings and categories)
+    if hasattr(X, "dtype"):
+        return {getattr(X.dtype, "kind", "O")}
+    if hasattr(X, "dtypes"):  # a DataFrame
+        return {getattr(d, "kind", "O") for d in X.dtypes}
+    return None
+
+
+def check_numeric(X, name="X"):
+    """Refuse None, complex and non-numeric input with a message naming ``name``.
+
+    Only inputs whose dtype cannot be trusted (lists, object or string arrays,
+    DataFrames with object or extension columns) are converted here, once, to
+    find out; numeric arrays pass untouched.
+    """
+    if X is None:
+        raise ValueError(f"{name} is None; expected an array-like of numbers.")
+    kinds = _kinds(X)
+    if kinds is not None and "c" in kinds:
+        raise ValueError(
+            f"Complex data not supported: {name} is complex; the estimators "
+            "need real-valued (int, float or bool) input."
+        )
+    if kinds is not None and kinds <= set("biuf"):
+        return
+    if sp.issparse(X):
+        return
+    try:
+        np.asarray(X, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(
+            f"{name} must be a rectangular array of numbers (int, float or bool), "
+            f"but it does not convert to floats: {exc}"
+        ) from None
+
+
+def as_model_dtype(X, dtype, name="X"):
+    """Validated, finite X in the dtype of the fitted weights.
+
+    Casting float64 input to float32 weights turns every value beyond
+    float32's range into inf; refuse that instead of computing with it.
+    """
+    if X.dtype == dtype:
+        return X
+    with np.errstate(over="ignore"):
+        cast = X.astype(dtype)
+    values = cast.data if sp.issparse(cast) else cast
+    if not np.isfinite(values).all():
+        original = X.data if sp.issparse(X) else X
+        raise ValueError(
+            f"{name} has values up to {np.abs(original).max():.3g} in magnitude, "
+            f"beyond the range of the model's {np.dtype(dtype).name} weights "
+            f"(at most {np.finfo(dtype).max:.3g}): they would become inf. Scale "
+            "the features (e.g. with StandardScaler), or fit on float64 data."
+        )
+    return cast
+
+
+def check_finite_output(P, X):
+    """The network's output, or a clear error if it overflowed.
+
+    With finite weights and finite X the output is non-finite only when a
+    product or an exponential exceeds the dtype's range (inputs of a huge
+    magnitude, or an 'exp' output link); returning those infs or NaNs would be
+    a silent failure.
+    """
+    bad = ~np.isfinite(P).all(axis=1)
+    if bad.any():
+        values = X.data if sp.issparse(X) else X
+        largest = np.abs(values).max() if values.size else 0.0
+        raise ValueError(
+            f"The network's output overflowed to inf or NaN for {int(bad.sum())} of "
+            f"{len(P)} sample(s): the inputs (largest magnitude {largest:.3g}) are "
+            f"too large for the {P.dtype.name} computation. Scale the features, "
+            "e.g. with StandardScaler, before fitting and predicting."
+        )
+    return P
+
+
+def check_labels(y, name="y"):
+    """Class labels of one kind, none missing: refuse None, NaN and mixed types.
+
+    Only object arrays can mix them; sorting such labels would otherwise fail
+    deep inside with "'<' not supported between instances of ...".
+    """
+    y = np.asarray(y)
+    if y.dtype.kind != "O":
+        return
+    values = y.ravel()
+    missing = [v for v in values if v is None or (isinstance(v, float) and v != v)]
+    if missing:
+        raise ValueError(
+            f"{name} has missing labels ({missing[0]!r}); every sample needs a class."
+        )
+    strings = [v for v in values if isinstance(v, str)]
+    if strings and len(strings) < len(values):
+        other = next(v for v in values if not isinstance(v, str))
+        raise ValueError(
+            f"{name} mixes string and non-string labels (e.g. {strings[0]!r} and "
+            f"{other!r}); the labels must be all strings or all numbers."
+        )
+
+
+def check_class_weight_values(class_weight):
+    """A class_weight dict maps labels to finite, non-negative numbers."""
+    for label, weight in class_weight.items():
+        if isinstance(weight, bool) or not isinstance(weight, (int, float, np.number)):
+            ok = False
+        else:
+            ok = np.isfinite(weight) and weight >= 0
+        if not ok:
+            raise ValueError(
+                "class_weight must map each class to a finite, non-negative number; "
+                f"got {weight!r} for class {label!r}."
+            )
+
+
+def as_finite_targets(y, dtype, name="y"):
+    """Regression targets as finite numbers of ``dtype``.
+
+    Object targets holding None convert to NaN, and float64 targets beyond
+    float32's range to inf, without any error from numpy: refuse both.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        y = np.asarray(y, dtype=dtype)
+    if not np.isfinite(y).all():
+        raise ValueError(
+            f"{name} has missing values (None or NaN) or values beyond the range of "
+            f"{np.dtype(dtype).name} (at most {np.finfo(dtype).max:.3g} in magnitude); "
+            "regression targets must be finite numbers."
+        )
+    return y
