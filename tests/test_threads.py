@@ -1,5 +1,7 @@
 """The BLAS thread limit around a fit (no timing: only which limit is set)."""
 
+import os
+
 import numpy as np
 import pytest
 from threadpoolctl import threadpool_info, threadpool_limits
@@ -28,10 +30,34 @@ def test_never_raises_the_limit_in_force():
             assert blas_threads_now() == 1
 
 
-def test_large_products_keep_the_threads():
+def test_large_products_keep_the_threads(monkeypatch):
+    monkeypatch.setattr(_threads, "idle_cpus", lambda: 2)
     with threadpool_limits(limits=2, user_api="blas"):
         with _threads.limit_blas_threads([784, 512, 512, 10], 256):
             assert blas_threads_now() == 2
+
+
+def test_busy_machine_gets_one_thread(monkeypatch):
+    # the other processes keep every core but one busy
+    monkeypatch.setattr(_threads, "idle_cpus", lambda: 1)
+    with threadpool_limits(limits=2, user_api="blas"):
+        with _threads.limit_blas_threads([784, 512, 512, 10], 256):
+            assert blas_threads_now() == 1
+
+
+def test_idle_cpus_in_range():
+    n = os.cpu_count() or 1
+    assert 1 <= _threads.idle_cpus(window=0.02) <= n
+
+
+def test_small_fit_does_not_sample_the_load(monkeypatch):
+    def fail():
+        raise AssertionError("idle_cpus sampled for a one-thread network")
+
+    monkeypatch.setattr(_threads, "idle_cpus", fail)
+    with threadpool_limits(limits=2, user_api="blas"):
+        with _threads.limit_blas_threads([20, 100, 1], 200):
+            pass
 
 
 def test_fit_uses_the_limit(monkeypatch):
