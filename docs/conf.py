@@ -112,7 +112,6 @@ numpydoc_class_members_toctree = False
 doctest_default_flags = (
     doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE | doctest.IGNORE_EXCEPTION_DETAIL
 )
-doctest_global_setup = "import warnings; warnings.simplefilter('ignore', UserWarning)"
 
 # -- gallery -----------------------------------------------------------------
 sphinx_gallery_conf = {
@@ -148,7 +147,7 @@ html_show_sourcelink = False
 # the given entry, once its file exists (a toctree entry for a missing page is
 # a warning, hence an error with -W). An entry written in index.rst itself
 # takes precedence.
-OPTIONAL_PAGES = {"inspection": "choosing_parameters", "benchmarks": "api"}
+OPTIONAL_PAGES = {"benchmarks": "api"}
 
 
 def _link_optional_pages(app, docname, source):

@@ -21,8 +21,13 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 from ._engine.losses import LOSSES
 from ._engine.initializers import DEFAULT_INITIALIZER, INITIALIZERS
 from ._engine.network import Network, predict
-from ._engine.optimizers import OPTIMIZERS
-from ._engine.schedules import SCHEDULES, make_schedule
+from ._engine.optimizers import OPTIMIZERS, optimizer_from_state, optimizer_state
+from ._engine.schedules import (
+    SCHEDULES,
+    make_schedule,
+    schedule_from_state,
+    schedule_state,
+)
 from ._engine.trainer import Trainer, fit_lbfgs
 from ._validation import as_model_dtype, check_finite_output, check_numeric
 from ._engine.activations import ACTIVATIONS
@@ -200,8 +205,8 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
         if validation is not None:
             try:
                 validation = self._check_validation_set(*validation, X.dtype)
-            except ValueError as exc:
-                raise ValueError(
+            except (TypeError, ValueError) as exc:
+                raise type(exc)(
                     f"Invalid validation set (X_val, y_val, sample_weight_val): {exc}"
                 ) from exc
         # during training coefs_ are views of the network, so that scorers can
@@ -599,6 +604,26 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
             "n_iter_": self.n_iter_,
             "loss_curve_": list(self.loss_curve_),
         }
+
+    # ---------------------------------------------------------- persistence
+    def __getstate__(self):
+        # the optimizer and the schedule are stored as plain dicts of arrays and
+        # numbers, so that skops loads a fitted estimator trusting no engine class;
+        # a copy, since object.__getstate__ may return the instance's own __dict__
+        state = dict(super().__getstate__())
+        if "_optimizer" in state:
+            state["_optimizer"] = optimizer_state(state["_optimizer"])
+        if "_schedule" in state:
+            state["_schedule"] = schedule_state(state["_schedule"])
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        if isinstance(state.get("_optimizer"), dict):
+            state["_optimizer"] = optimizer_from_state(state["_optimizer"])
+        if isinstance(state.get("_schedule"), dict):
+            state["_schedule"] = schedule_from_state(state["_schedule"])
+        super().__setstate__(state)
 
     # -------------------------------------------------------------- predict
     def _forward(self, X):

@@ -13,6 +13,10 @@ Each activation is an :class:`Activation` holding two functions:
 does not, ``forward`` works in place and only ``A`` is kept, so tanh, logistic
 and relu cost one array per layer, not two.
 
+``kink`` says whether the derivative jumps at :math:`z = 0` (relu and
+leaky_relu): a fixed-step integral of the gradient along a path converges only
+as :math:`1/m` across such a jump, so path integrals split there.
+
 .. math::
 
     \\tanh'(z) = 1 - a^2, \\qquad \\sigma'(z) = a (1 - a), \\qquad
@@ -38,6 +42,7 @@ class Activation:
     forward: Callable
     backward: Callable
     uses_z: bool = False
+    kink: bool = False
 
 
 def identity(Z):
@@ -143,8 +148,8 @@ ACTIVATIONS = {
     "identity": Activation(identity, identity_backward),
     "logistic": Activation(logistic, logistic_backward),
     "tanh": Activation(tanh, tanh_backward),
-    "relu": Activation(relu, relu_backward),
-    "leaky_relu": Activation(leaky_relu, leaky_relu_backward),
+    "relu": Activation(relu, relu_backward, kink=True),
+    "leaky_relu": Activation(leaky_relu, leaky_relu_backward, kink=True),
     "elu": Activation(elu, elu_backward),
     "softplus": Activation(softplus, softplus_backward),
     "gelu": Activation(gelu, gelu_backward, uses_z=True),

@@ -20,8 +20,20 @@ the link collapses to the same expression:
 
     \\frac{\\partial \\ell}{\\partial Z} = P - Y
 
-which is why the output activation is never differentiated on its own.
+which is why training never differentiates the output activation on its own.
 The network averages ``l`` and ``dZ`` over the batch with the sample weights.
+
+Differentiating the output itself (for gradients with respect to the input,
+not the loss) needs the link alone: ``LINK_BACKWARD[out_activation](G, P)``
+is the vector-Jacobian product :math:`\\partial \\sum G \\odot P / \\partial Z`
+for an upstream gradient ``G`` of the same shape as ``P``:
+
+.. math::
+
+    \\text{identity: } G, \\qquad \\text{exp: } G \\odot P, \\qquad
+    \\text{logistic: } G \\odot P \\odot (1 - P), \\qquad
+    \\text{softmax: }
+    P \\odot \\bigl(G - (G \\odot P) \\mathbf{1} \\mathbf{1}^\\top\\bigr)
 """
 
 from dataclasses import dataclass, field, replace
@@ -154,3 +166,32 @@ LOSSES = {
 
 # Output activations by name, for prediction from fitted coefficients.
 OUT_ACTIVATIONS = {loss.out_activation: loss.link for loss in LOSSES.values()}
+
+
+# ----------------------------------------------- the links on their own
+def _identity_backward(G, P):
+    return G
+
+
+def _exp_backward(G, P):
+    # d e^z / dz = e^z = p
+    return G * P
+
+
+def _logistic_backward(G, P):
+    # d sigma(z) / dz = p (1 - p)
+    return G * P * (1 - P)
+
+
+def _softmax_backward(G, P):
+    # the Jacobian diag(p) - p p^T applied to each row of G
+    return P * (G - (G * P).sum(axis=1, keepdims=True))  # (n, k)
+
+
+# Vector-Jacobian products of the output activations: dZ from G = d(.)/dP.
+LINK_BACKWARD = {
+    "identity": _identity_backward,
+    "exp": _exp_backward,
+    "logistic": _logistic_backward,
+    "softmax": _softmax_backward,
+}

@@ -24,7 +24,7 @@ import numpy as np
 
 from .activations import ACTIVATIONS
 from .layers import ActivationLayer, Dense, Dropout
-from .losses import LOSSES, OUT_ACTIVATIONS
+from .losses import LINK_BACKWARD, LOSSES, OUT_ACTIVATIONS
 
 
 def _flat_views(flat, layer_units):
@@ -126,12 +126,43 @@ class Network:
             caches.append(cache)
         return self.loss.link(X), caches
 
-    def backward(self, dZ, caches, workspace=None):
-        """Backpropagate the output delta; gradients land in ``self.grads``."""
+    def backward(self, dZ, caches, workspace=None, to_input=False):
+        """Backpropagate the output delta; gradients land in ``self.grads``.
+
+        With ``to_input=True`` the delta is carried through the first layer
+        too and ``dX``, of the input's shape, is returned. With a
+        ``workspace`` the deltas are written into its buffers.
+        """
         outs = workspace["backward"] if workspace else [None] * len(self.layers)
         for k in range(len(self.layers) - 1, -1, -1):
-            # the input needs no gradient: skip the first layer's dX product
-            dZ = self.layers[k].backward(dZ, caches[k], need_dX=k > 0, out=outs[k])
+            # training needs no input gradient: skip the first layer's dX product
+            dZ = self.layers[k].backward(
+                dZ, caches[k], need_dX=to_input or k > 0, out=outs[k]
+            )
+        return dZ
+
+    def input_gradient(self, X, G):
+        """Gradient of :math:`\\sum_{ij} G_{ij} P_{ij}` with respect to ``X``.
+
+        A vector-Jacobian product through the output link and every layer, at
+        prediction (dropout off). Since the samples are independent, row ``i``
+        of the result is :math:`\\partial (G_i \\cdot p_i) / \\partial x_i`:
+        with ``G`` one-hot in column ``j``, the gradient of output ``j``.
+        ``self.grads`` is overwritten as a by-product.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n, n_features)
+        G : ndarray of shape (n, n_outputs)
+            Upstream gradient :math:`\\partial f / \\partial P`.
+
+        Returns
+        -------
+        dX : ndarray of shape (n, n_features)
+        """
+        P, caches = self.forward(X, training=False)
+        dZ = LINK_BACKWARD[self.loss.out_activation](G, P)  # (n, n_outputs)
+        return self.backward(dZ, caches, to_input=True)
 
     def loss_and_grads(self, X, Y, sample_weight=None, alpha=0.0, training=True):
         """Objective ``L`` on a batch; its gradient is left in ``self.grads``."""

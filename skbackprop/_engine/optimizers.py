@@ -25,9 +25,13 @@ class SGD:
     def __init__(self, n_params, dtype, momentum=0.9, nesterov=True):
         self.momentum, self.nesterov = momentum, nesterov
         self.velocity = np.zeros(n_params, dtype=dtype)
-        # scratch, so that a step allocates no temporary of the parameters' size
-        self._lr_g = np.empty(n_params, dtype=dtype)
-        self._update = np.empty(n_params, dtype=dtype)
+        self._make_scratch()
+
+    def _make_scratch(self):
+        # so that a step allocates no temporary of the parameters' size; not
+        # part of the optimizer's state (see optimizer_state)
+        self._lr_g = np.empty_like(self.velocity)
+        self._update = np.empty_like(self.velocity)
 
     def step(self, params, grads, lr):
         v, mu, lr_g = self.velocity, self.momentum, self._lr_g
@@ -71,7 +75,11 @@ class Adam:
         self.m = np.zeros(n_params, dtype=dtype)
         self.v = np.zeros(n_params, dtype=dtype)
         self.t = 0
-        self._s1 = np.empty(min(n_params, self.block), dtype=dtype)
+        self._make_scratch()
+
+    def _make_scratch(self):
+        # two block-sized buffers; not part of the state (see optimizer_state)
+        self._s1 = np.empty(min(self.m.size, self.block), dtype=self.m.dtype)
         self._s2 = np.empty_like(self._s1)
 
     def step(self, params, grads, lr):
@@ -153,3 +161,28 @@ class RMSprop:
 
 
 OPTIMIZERS = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop}
+
+
+def optimizer_state(optimizer):
+    """The optimizer as a plain dict: its registry key and its attributes.
+
+    The attributes are arrays and numbers only, so the dict can be stored
+    (pickle, joblib, skops) without the optimizer class, and
+    :func:`optimizer_from_state` rebuilds an optimizer that continues exactly
+    where this one stopped.
+    """
+    kind = next(key for key, cls in OPTIMIZERS.items() if type(optimizer) is cls)
+    # scratch buffers (names starting with "_") are remade, not stored
+    state = {k: v for k, v in vars(optimizer).items() if not k.startswith("_")}
+    return {"kind": kind, **state}
+
+
+def optimizer_from_state(state):
+    """The optimizer that :func:`optimizer_state` described."""
+    attributes = dict(state)
+    cls = OPTIMIZERS[attributes.pop("kind")]
+    optimizer = cls.__new__(cls)
+    vars(optimizer).update(attributes)
+    if hasattr(optimizer, "_make_scratch"):
+        optimizer._make_scratch()
+    return optimizer
