@@ -36,6 +36,7 @@ from ._validation import (
     check_numeric,
 )
 from ._engine.activations import ACTIVATIONS
+from ._threads import limit_blas_threads
 from ._progress import EpochReporter
 from ._sklearn_compat import (
     CallbackSupportMixin,
@@ -114,6 +115,7 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
         "warmup_iter": [Interval(Integral, 0, None, closed="left")],
         "max_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
         "scoring": [StrOptions(set(get_scorer_names()) | {"loss"}), callable, None],
+        "dtype": [StrOptions({"float32", "float64"}), None],
     }
 
     def __init__(
@@ -147,6 +149,7 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
         warmup_iter=0,
         max_grad_norm=None,
         scoring=None,
+        dtype=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -176,6 +179,7 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
         self.warmup_iter = warmup_iter
         self.max_grad_norm = max_grad_norm
         self.scoring = scoring
+        self.dtype = dtype
 
     # ------------------------------------------------------------------ fit
     def _fit(self, X, y, sample_weight=None, incremental=False, validation=None):
@@ -217,19 +221,26 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
         try:
             max_epochs = 1 if incremental else self.max_iter
             reporter = EpochReporter(self, X, y, sample_weight, max_epochs)
-            if self.solver == "lbfgs":
-                self._fit_lbfgs(network, X, Y, sample_weight, validation, reporter)
-            else:
-                self._fit_stochastic(
-                    network, X, Y, y, sample_weight, rng, incremental, validation,
-                    reporter,
-                )
+            with limit_blas_threads(layer_units, self._rows_per_step(X.shape[0])):
+                if self.solver == "lbfgs":
+                    self._fit_lbfgs(network, X, Y, sample_weight, validation, reporter)
+                else:
+                    self._fit_stochastic(
+                        network, X, Y, y, sample_weight, rng, incremental, validation,
+                        reporter,
+                    )
             reporter.close()
         finally:
             del self._in_fit
             self.coefs_ = [W.copy() for W in network.coefs]
             self.intercepts_ = [b.copy() for b in network.intercepts]
         return self
+
+    def _rows_per_step(self, n_samples):
+        """Rows in the products of one step: the batch, or all for 'lbfgs'."""
+        if self.solver == "lbfgs":
+            return n_samples
+        return min(200 if self.batch_size == "auto" else self.batch_size, n_samples)
 
     def _validate_Xy(self, X, y, reset):
         check_numeric(X, "X")
@@ -241,12 +252,17 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
             reset=reset,
             accept_sparse=["csr", "csc"],
             multi_output=True,
-            dtype=(np.float64, np.float32),
+            dtype=self._input_dtype(),
             y_numeric=False,
         )
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         return X, y
+
+    def _input_dtype(self):
+        """What ``validate_data`` converts X to: the ``dtype`` parameter, or
+        float32 kept and anything else made float64, as sklearn's MLP does."""
+        return (np.float64, np.float32) if self.dtype is None else self.dtype
 
     def _check_validation_set(self, X_val, y_val, sample_weight_val, dtype):
         """Validate a user-supplied validation set like the training data."""

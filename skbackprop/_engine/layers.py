@@ -5,10 +5,13 @@ Every layer has ``forward(X, training) -> (out, cache)`` and
 and is the only thing passed between the two: a layer keeps no state between
 calls. A :class:`Dense` layer holds views into the network's flat parameter and
 gradient buffers; its backward writes the gradients into them.
+
+``forward`` and ``backward`` take an optional ``out``: a preallocated array the
+result is written into (the network's per-batch-size workspace), so that the
+training loop allocates nothing per batch. Without it they return new arrays.
 """
 
 import numpy as np
-import scipy.sparse as sp
 
 
 class Dense:
@@ -28,19 +31,23 @@ class Dense:
     def __init__(self, W, b, dW, db):
         self.W, self.b, self.dW, self.db = W, b, dW, db
 
-    def forward(self, X, training=False):
-        Z = X @ self.W  # (n, n_in) @ (n_in, n_out) -> (n, n_out)
+    def forward(self, X, training=False, out=None):
+        if out is not None and isinstance(X, np.ndarray):  # not sparse
+            Z = np.matmul(X, self.W, out=out)  # (n, n_in) @ (n_in, n_out)
+        else:
+            Z = X @ self.W  # (n, n_in) @ (n_in, n_out) -> (n, n_out)
         Z += self.b
         return Z, X
 
-    def backward(self, dZ, X, need_dX=True):
-        if sp.issparse(X):
-            self.dW[...] = X.T @ dZ
-        else:
+    def backward(self, dZ, X, need_dX=True, out=None):
+        if isinstance(X, np.ndarray):  # not sparse
             np.dot(X.T, dZ, out=self.dW)  # (n_in, n) @ (n, n_out)
-        dZ.sum(axis=0, out=self.db)
+        else:
+            self.dW[...] = X.T @ dZ
+        np.add.reduce(dZ, axis=0, out=self.db)  # dZ.sum(axis=0), minus its wrapper
         if need_dX:
-            return dZ @ self.W.T  # (n, n_out) @ (n_out, n_in) -> (n, n_in)
+            # (n, n_out) @ (n_out, n_in) -> (n, n_in)
+            return np.matmul(dZ, self.W.T, out=out)
         return None
 
 
@@ -50,14 +57,14 @@ class ActivationLayer:
     def __init__(self, activation):
         self.activation = activation
 
-    def forward(self, Z, training=False):
+    def forward(self, Z, training=False, out=None):
         if self.activation.uses_z:
             A = self.activation.forward(Z.copy())
             return A, (Z, A)
         A = self.activation.forward(Z)  # in place: backward needs only A
         return A, (None, A)
 
-    def backward(self, dA, cache, need_dX=True):
+    def backward(self, dA, cache, need_dX=True, out=None):
         Z, A = cache
         return self.activation.backward(dA, Z, A)
 
@@ -73,7 +80,7 @@ class Dropout:
     def __init__(self, rate, rng):
         self.rate, self.rng = rate, rng
 
-    def forward(self, A, training=False):
+    def forward(self, A, training=False, out=None):
         if not training or self.rate == 0:
             return A, None
         keep = 1.0 - self.rate
@@ -82,7 +89,7 @@ class Dropout:
         # a new array: the activation layer below caches A for its backward
         return A * mask, mask
 
-    def backward(self, dA, mask, need_dX=True):
+    def backward(self, dA, mask, need_dX=True, out=None):
         if mask is not None:
             dA *= mask
         return dA

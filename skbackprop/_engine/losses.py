@@ -6,8 +6,10 @@ A :class:`Loss` knows three things about the output layer:
     the output activation, applied in place to the engine-owned ``Z``;
 ``value(Y, P) -> l``
     the loss of each sample, summed over the outputs, shape ``(n_samples,)``;
-``gradient(Y, P) -> dZ``
-    the derivative of ``l`` with respect to the output pre-activation ``Z``.
+``gradient(Y, P, out=None) -> dZ``
+    the derivative of ``l`` with respect to the output pre-activation ``Z``;
+    the training step passes ``out=P`` to write it over the output it no
+    longer needs.
 
 The identity-link losses (absolute error, Huber, quantile) differentiate the
 loss alone, since :math:`P = Z`. For the canonical pairs (softmax with log loss, logistic with binary log loss,
@@ -84,9 +86,13 @@ def _softmax(Z):
     return Z
 
 
-def residual(Y, P):
-    """dl/dZ = P - Y: the gradient of every canonical link/loss pair."""
-    return P - Y
+def residual(Y, P, out=None):
+    """dl/dZ = P - Y: the gradient of every canonical link/loss pair.
+
+    ``out=P`` overwrites the (engine-owned) output, which the training step
+    no longer needs once the loss value is taken.
+    """
+    return np.subtract(P, Y, out=out)
 
 
 def _clip_probability(P):
@@ -117,8 +123,9 @@ def absolute_error(Y, P):
     return np.abs(P - Y).sum(axis=1)
 
 
-def absolute_error_gradient(Y, P):
-    return np.sign(P - Y)
+def absolute_error_gradient(Y, P, out=None):
+    R = np.subtract(P, Y, out=out)
+    return np.sign(R, out=R)
 
 
 def huber(Y, P, delta=1.0):
@@ -127,8 +134,9 @@ def huber(Y, P, delta=1.0):
     return np.where(r <= delta, 0.5 * r**2, delta * (r - 0.5 * delta)).sum(axis=1)
 
 
-def huber_gradient(Y, P, delta=1.0):
-    return np.clip(P - Y, -delta, delta)
+def huber_gradient(Y, P, delta=1.0, out=None):
+    R = np.subtract(P, Y, out=out)
+    return np.clip(R, -delta, delta, out=R)
 
 
 def pinball(Y, P, quantile=0.5):
@@ -137,9 +145,13 @@ def pinball(Y, P, quantile=0.5):
     return np.maximum(quantile * r, (quantile - 1) * r).sum(axis=1)
 
 
-def pinball_gradient(Y, P, quantile=0.5):
+def pinball_gradient(Y, P, quantile=0.5, out=None):
     # d/dp: -q where y > p, 1 - q where y < p (0.5 - q at the kink)
-    return ((P > Y) - quantile + 0.5 * (P == Y)).astype(P.dtype, copy=False)
+    G = ((P > Y) - quantile + 0.5 * (P == Y)).astype(P.dtype, copy=False)
+    if out is None:
+        return G
+    out[...] = G
+    return out
 
 
 LOSSES = {

@@ -85,28 +85,60 @@ class Network:
                 self.layers.append(ActivationLayer(ACTIVATIONS[activation]))
                 if dropout > 0:
                     self.layers.append(Dropout(dropout, rng))
+        self._workspaces = {}
+        self._l2_scratch = np.empty(self.n_coef, dtype=dtype)
+
+    def workspace(self, n):
+        """Output buffers of every layer for batches of ``n`` rows.
+
+        Made once per batch size and reused by every batch of that size, so
+        the training loop allocates no activation or delta array. ``forward``
+        writes into ``ws["forward"][k]``, ``backward`` into ``ws["backward"][k]``
+        (None: the layer works in place or needs no buffer).
+        """
+        if n not in self._workspaces:
+            if len(self._workspaces) >= 2:  # a full batch and the last, short one
+                self._workspaces.clear()
+            dtype = self.params.dtype
+            fwd, bwd = [], []
+            for k, layer in enumerate(self.layers):
+                dense = isinstance(layer, Dense)
+                fwd.append(np.empty((n, layer.W.shape[1]), dtype) if dense else None)
+                need_dX = dense and k > 0
+                bwd.append(np.empty((n, layer.W.shape[0]), dtype) if need_dX else None)
+            self._workspaces[n] = {"forward": fwd, "backward": bwd}
+        return self._workspaces[n]
 
     def set_weights(self, coefs, intercepts):
         for dst, src in zip(self.coefs + self.intercepts, coefs + intercepts):
             dst[...] = src
 
-    def forward(self, X, training=False):
-        """Return the output ``P`` and the caches of every layer."""
+    def forward(self, X, training=False, workspace=None):
+        """Return the output ``P`` and the caches of every layer.
+
+        With a ``workspace`` (see :meth:`workspace`) the outputs are written
+        into its buffers, and ``P`` is only valid until the next call.
+        """
+        outs = workspace["forward"] if workspace else [None] * len(self.layers)
         caches = []
-        for layer in self.layers:
-            X, cache = layer.forward(X, training)
+        for layer, out in zip(self.layers, outs):
+            X, cache = layer.forward(X, training, out=out)
             caches.append(cache)
         return self.loss.link(X), caches
 
-    def backward(self, dZ, caches, to_input=False):
+    def backward(self, dZ, caches, workspace=None, to_input=False):
         """Backpropagate the output delta; gradients land in ``self.grads``.
 
         With ``to_input=True`` the delta is carried through the first layer
-        too and ``dX``, of the input's shape, is returned.
+        too and ``dX``, of the input's shape, is returned. With a
+        ``workspace`` the deltas are written into its buffers.
         """
+        outs = workspace["backward"] if workspace else [None] * len(self.layers)
         for k in range(len(self.layers) - 1, -1, -1):
             # training needs no input gradient: skip the first layer's dX product
-            dZ = self.layers[k].backward(dZ, caches[k], need_dX=to_input or k > 0)
+            dZ = self.layers[k].backward(
+                dZ, caches[k], need_dX=to_input or k > 0, out=outs[k]
+            )
         return dZ
 
     def input_gradient(self, X, G):
@@ -134,18 +166,24 @@ class Network:
 
     def loss_and_grads(self, X, Y, sample_weight=None, alpha=0.0, training=True):
         """Objective ``L`` on a batch; its gradient is left in ``self.grads``."""
-        P, caches = self.forward(X, training)
+        ws = self.workspace(X.shape[0])
+        P, caches = self.forward(X, training, workspace=ws)
         loss, S = self._weighted_mean(self.loss.value(Y, P), sample_weight)
-        dZ = self.loss.gradient(Y, P)  # (n, n_out)
+        dZ = self.loss.gradient(Y, P, out=P)  # (n, n_out); P is not needed again
         if sample_weight is not None:
             dZ *= sample_weight[:, None]
         dZ /= S
-        self.backward(dZ, caches)
+        self.backward(dZ, caches, workspace=ws)
         W = self.params[: self.n_coef]
         if alpha:
             loss += 0.5 * alpha * (W @ W) / S
-            self.grads[: self.n_coef] += float(alpha / S) * W
+            self._add_l2_gradient(W, float(alpha / S))
         return float(loss)
+
+    def _add_l2_gradient(self, W, scale):
+        # dL/dW += (alpha / S) W, through a scratch buffer instead of a temporary
+        dW = self.grads[: self.n_coef]
+        dW += np.multiply(W, scale, out=self._l2_scratch)
 
     def mean_loss(self, Y, P, sample_weight=None):
         """The (sample-weighted) mean loss of outputs ``P``, without penalty."""
@@ -155,7 +193,8 @@ class Network:
     def _weighted_mean(per_sample, sample_weight):
         """Weighted mean of per-sample losses, and the total weight S."""
         if sample_weight is None:
-            return per_sample.mean(), per_sample.shape[0]
+            # sum / n is mean() without its Python-level overhead (same result)
+            return per_sample.sum() / per_sample.shape[0], per_sample.shape[0]
         S = sample_weight.sum()
         return sample_weight @ per_sample / S, S
 
@@ -168,23 +207,41 @@ class Network:
 def predict(X, coefs, intercepts, activation, out_activation, chunk_rows=None):
     """Forward pass from fitted weights, without caches, in row chunks.
 
-    Chunking bounds the extra memory to a few ``chunk_rows``-row buffers
-    whatever the number of samples.
+    Each chunk goes through the whole network in buffers made once, sized to
+    stay in cache, and its output lands directly in the result: the extra
+    memory is a few ``chunk_rows``-row buffers whatever the number of samples.
+    X may be of another float dtype than the weights, or sparse: each chunk
+    is converted on its own.
     """
-    n = X.shape[0]
-    n_out = coefs[-1].shape[1]
-    dtype = coefs[0].dtype
+    n, dtype = X.shape[0], coefs[0].dtype
     if chunk_rows is None:
-        widest = max(W.shape[1] for W in coefs)
-        chunk_rows = max(1024, (1 << 22) // max(widest, 1))
-    out = np.empty((n, n_out), dtype=dtype)
+        chunk_rows = default_chunk_rows(coefs)
+    chunk_rows = max(1, min(chunk_rows, n))
+    out = np.empty((n, coefs[-1].shape[1]), dtype=dtype)
+    buffers = [np.empty((chunk_rows, W.shape[1]), dtype) for W in coefs[:-1]]
     hidden = ACTIVATIONS[activation].forward
     link = OUT_ACTIVATIONS[out_activation]
     for start in range(0, n, chunk_rows):
-        A = X[start : start + chunk_rows]
-        for k, (W, b) in enumerate(zip(coefs, intercepts)):
-            Z = A @ W
-            Z += b
-            A = hidden(Z) if k < len(coefs) - 1 else link(Z)
-        out[start : start + chunk_rows] = A
+        stop = min(start + chunk_rows, n)
+        A = X[start:stop].astype(dtype, copy=False)
+        for W, b, buffer in zip(coefs[:-1], intercepts[:-1], buffers):
+            A = hidden(_affine(A, W, b, buffer[: stop - start]))
+        link(_affine(A, coefs[-1], intercepts[-1], out[start:stop]))
+    return out
+
+
+def default_chunk_rows(coefs, budget=1 << 20):
+    """Rows per prediction chunk: the widest activation stays near ``budget``
+    bytes (L2-sized), so consecutive layers reuse it from cache."""
+    widest = max(W.shape[1] for W in coefs)
+    return max(256, budget // (widest * coefs[0].dtype.itemsize))
+
+
+def _affine(X, W, b, out):
+    """``Z = X W + b`` written into ``out``."""
+    if isinstance(X, np.ndarray):
+        np.matmul(X, W, out=out)
+    else:
+        out[...] = X @ W  # sparse chunk
+    out += b
     return out

@@ -1,0 +1,78 @@
+"""The BLAS thread limit around a fit (no timing: only which limit is set)."""
+
+import os
+
+import numpy as np
+import pytest
+from threadpoolctl import threadpool_info, threadpool_limits
+
+from skbackprop import BackpropClassifier
+from skbackprop import _threads
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+def blas_threads_now():
+    return max(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+
+
+def test_small_network_runs_on_one_thread_and_restores():
+    with threadpool_limits(limits=2, user_api="blas"):
+        before = blas_threads_now()
+        with _threads.limit_blas_threads([20, 100, 1], 200):
+            assert blas_threads_now() == 1
+        assert blas_threads_now() == before
+
+
+def test_never_raises_the_limit_in_force():
+    with threadpool_limits(limits=1, user_api="blas"):
+        with _threads.limit_blas_threads([784, 512, 512, 10], 256):
+            assert blas_threads_now() == 1
+
+
+def test_large_products_keep_the_threads(monkeypatch):
+    monkeypatch.setattr(_threads, "idle_cpus", lambda: 2)
+    with threadpool_limits(limits=2, user_api="blas"):
+        with _threads.limit_blas_threads([784, 512, 512, 10], 256):
+            assert blas_threads_now() == 2
+
+
+def test_busy_machine_gets_one_thread(monkeypatch):
+    # the other processes keep every core but one busy
+    monkeypatch.setattr(_threads, "idle_cpus", lambda: 1)
+    with threadpool_limits(limits=2, user_api="blas"):
+        with _threads.limit_blas_threads([784, 512, 512, 10], 256):
+            assert blas_threads_now() == 1
+
+
+def test_idle_cpus_in_range():
+    n = os.cpu_count() or 1
+    assert 1 <= _threads.idle_cpus(window=0.02) <= n
+
+
+def test_small_fit_does_not_sample_the_load(monkeypatch):
+    def fail():
+        raise AssertionError("idle_cpus sampled for a one-thread network")
+
+    monkeypatch.setattr(_threads, "idle_cpus", fail)
+    with threadpool_limits(limits=2, user_api="blas"):
+        with _threads.limit_blas_threads([20, 100, 1], 200):
+            pass
+
+
+def test_fit_uses_the_limit(monkeypatch):
+    seen = []
+    real = _threads.limit_blas_threads
+
+    def spy(layer_units, rows):
+        seen.append((list(layer_units), rows))
+        return real(layer_units, rows)
+
+    import skbackprop._base as base
+
+    monkeypatch.setattr(base, "limit_blas_threads", spy)
+    X = np.random.default_rng(0).normal(size=(60, 4))
+    y = (X[:, 0] > 0).astype(int)
+    BackpropClassifier((5,), max_iter=2, batch_size=16).fit(X, y)
+    BackpropClassifier((5,), max_iter=2, solver="lbfgs").fit(X, y)
+    assert seen == [([4, 5, 1], 16), ([4, 5, 1], 60)]
