@@ -6,6 +6,7 @@ from inside the engine, nor in a fitted model that predicts NaN.
 """
 
 import copy
+import re
 import warnings
 
 import numpy as np
@@ -52,7 +53,10 @@ def _assert_unchanged(before, after):
 
 
 def _raises(call, args, kwargs, exception, match):
-    """``call(*args, **kwargs)`` raises ``exception`` matching ``match``; inputs intact."""
+    """``call(*args, **kwargs)`` raises ``exception`` matching ``match``.
+
+    And the arguments are exactly as they were before the call.
+    """
     before = _snapshot((args, kwargs))
     with pytest.raises(exception, match=match):
         call(*args, **kwargs)
@@ -134,7 +138,8 @@ FIT_CASES = [
                                            "y_val": y}),
      ValueError, "Invalid validation set.*could not convert"),
     ("X_val_y_val_lengths", lambda X, y: (X, y, {"X_val": X, "y_val": y[:-2]}),
-     ValueError, r"Invalid validation set.*inconsistent numbers of samples: \[20, 18\]"),
+     ValueError,
+     r"Invalid validation set.*inconsistent numbers of samples: \[20, 18\]"),
     ("y_val_nan", lambda X, y: (X, y, {"X_val": X, "y_val": _with(y, 0, np.nan)}),
      ValueError, "Invalid validation set.*Input y_val contains NaN"),
     ("sw_val_negative", lambda X, y: (
@@ -190,7 +195,9 @@ CLASSIFIER_CASES = [
 
 
 @pytest.mark.parametrize(
-    "make_y, match", [c[1:] for c in CLASSIFIER_CASES], ids=[c[0] for c in CLASSIFIER_CASES]
+    "make_y, match",
+    [c[1:] for c in CLASSIFIER_CASES],
+    ids=[c[0] for c in CLASSIFIER_CASES],
 )
 def test_classifier_refuses_bad_labels(make_y, match):
     X, y = _data(BackpropClassifier)
@@ -221,8 +228,8 @@ def test_classifier_refuses_unseen_validation_labels():
 @pytest.mark.parametrize(
     "class_weight, match",
     [
-        ({0: -2.0}, "class_weight must map each class to a finite, non-negative number; "
-                    "got -2.0 for class 0"),
+        ({0: -2.0}, "class_weight must map each class to a finite, non-negative "
+                    "number; got -2.0 for class 0"),
         ({0: np.nan}, "finite, non-negative number; got nan for class 0"),
         ({0: "heavy"}, "finite, non-negative number; got 'heavy' for class 0"),
         ({5: 2.0}, r"class_weight has labels \[5\] that are not classes of y"),
@@ -243,7 +250,9 @@ REGRESSOR_CASES = [
 
 
 @pytest.mark.parametrize(
-    "make_y, match", [c[1:] for c in REGRESSOR_CASES], ids=[c[0] for c in REGRESSOR_CASES]
+    "make_y, match",
+    [c[1:] for c in REGRESSOR_CASES],
+    ids=[c[0] for c in REGRESSOR_CASES],
 )
 def test_regressor_refuses_bad_targets(make_y, match):
     X, y = _data(BackpropRegressor)
@@ -282,7 +291,8 @@ PREDICT_CASES = [
     ("wrong_feature_count", lambda X: X[:, :2], ValueError,
      "X has 2 features, but Backprop(Classifier|Regressor) is expecting 3"),
     ("nan", lambda X: _with(X, (0, 0), np.nan), ValueError, "Input X contains NaN"),
-    ("inf", lambda X: _with(X, (0, 0), np.inf), ValueError, "Input X contains infinity"),
+    ("inf", lambda X: _with(X, (0, 0), np.inf), ValueError,
+     "Input X contains infinity"),
     ("empty", lambda X: X[:0], ValueError, r"Found array with 0 sample\(s\)"),
     ("strings", lambda X: X.astype(str).astype(object) + "x", ValueError,
      "X must be a rectangular array of numbers"),
@@ -295,7 +305,9 @@ PREDICT_CASES = [
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
 @pytest.mark.parametrize(
-    "make, exception, match", [c[1:] for c in PREDICT_CASES], ids=[c[0] for c in PREDICT_CASES]
+    "make, exception, match",
+    [c[1:] for c in PREDICT_CASES],
+    ids=[c[0] for c in PREDICT_CASES],
 )
 def test_predict_refuses_bad_data(Estimator, make, exception, match):
     X, y = _data(Estimator)
@@ -387,7 +399,8 @@ INVALID_PARAMS = [
 CLASSIFIER_PARAMS = [
     ("label_smoothing", 1.0, r"a float in the range \[0.0, 1.0\)"),
     ("label_smoothing", -0.1, r"a float in the range \[0.0, 1.0\)"),
-    ("class_weight", "auto", r"an instance of 'dict', a str among \{'balanced'\} or None"),
+    ("class_weight", "auto",
+     r"an instance of 'dict', a str among \{'balanced'\} or None"),
     ("class_weight", [1, 2], "an instance of 'dict'"),
 ]
 REGRESSOR_PARAMS = [
@@ -398,9 +411,14 @@ REGRESSOR_PARAMS = [
 ]
 
 
+def _escaped_repr(value):
+    return re.escape(repr(value))
+
+
 def _param_cases():
     for Estimator in ESTIMATORS:
-        extra = CLASSIFIER_PARAMS if Estimator is BackpropClassifier else REGRESSOR_PARAMS
+        classifier = Estimator is BackpropClassifier
+        extra = CLASSIFIER_PARAMS if classifier else REGRESSOR_PARAMS
         for name, value, allowed in INVALID_PARAMS + extra:
             yield pytest.param(
                 Estimator, name, value, allowed,
@@ -430,12 +448,6 @@ def test_partial_fit_validates_hyperparameters_too(Estimator):
     _raises(est.partial_fit, (X, y), kwargs, InvalidParameterError,
             r"The 'alpha' parameter .* must be a float in the range \[0.0, inf\). "
             "Got -1.0 instead")
-
-
-def _escaped_repr(value):
-    import re
-
-    return re.escape(repr(value))
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
@@ -468,7 +480,9 @@ def test_batch_size_larger_than_data_warns_and_fits(Estimator, method):
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
 @pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_successful_fit_and_predict_leave_every_input_unchanged(Estimator, solver, dtype):
+def test_successful_fit_and_predict_leave_every_input_unchanged(
+    Estimator, solver, dtype
+):
     X, y = _data(Estimator)
     X = X.astype(dtype)
     y = y.astype(dtype) if Estimator is BackpropRegressor else y

@@ -126,7 +126,8 @@ def test_out_of_core_partial_fit_over_a_million_rows_learns_in_bounded_memory():
     seconds = time.perf_counter() - start
     X_test, y_test = _held_out()
     score = est.score(X_test, y_test)
-    print(f"1e6 rows out of core: {seconds:.1f} s, peak {peak / 1e6:.1f} MB, R2 {score:.4f}")
+    print(f"1e6 rows out of core: {seconds:.1f} s, peak {peak / 1e6:.1f} MB, "
+          f"R2 {score:.4f}")
     assert est.t_ == N_ROWS and est.n_iter_ == N_ROWS // CHUNK
     assert score > 0.99
     assert peak < whole_array / 2  # a few blocks at a time, never the whole array
