@@ -143,23 +143,6 @@ html_show_sourcelink = False
 
 
 # -- hooks -------------------------------------------------------------------
-# Pages that other work may add: each is listed in index.rst's toctree, after
-# the given entry, once its file exists (a toctree entry for a missing page is
-# a warning, hence an error with -W). An entry written in index.rst itself
-# takes precedence.
-OPTIONAL_PAGES = {"benchmarks": "api"}
-
-
-def _link_optional_pages(app, docname, source):
-    if docname != "index":
-        return
-    for page, after in OPTIONAL_PAGES.items():
-        if (DOCS / f"{page}.rst").exists() and f"\n   {page}\n" not in source[0]:
-            source[0] = source[0].replace(
-                f"\n   {after}\n", f"\n   {after}\n   {page}\n", 1
-            )
-
-
 # Inherited scikit-learn methods (score, get_params, set_output, ...) refer to
 # labels and glossary terms of scikit-learn's own documentation, which do not
 # exist here: keep their text, drop the link.
@@ -191,5 +174,4 @@ def _clean_docstring(app, what, name, obj, options, lines):
 
 
 def setup(app):
-    app.connect("source-read", _link_optional_pages)
     app.connect("autodoc-process-docstring", _clean_docstring)
