@@ -28,7 +28,7 @@ CASES = [(BackpropClassifier, classification), (BackpropRegressor, regression)]
 @pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
 def test_float32_on_float64_data(Estimator, make_data, solver):
     X, y = make_data(np.float64)
-    est = Estimator((8,), solver=solver, max_iter=5, random_state=0, dtype="float32")
+    est = Estimator(hidden_layer_sizes=(8,), solver=solver, max_iter=5, random_state=0, dtype="float32")
     est.fit(X, y)
     assert all(W.dtype == np.float32 for W in est.coefs_ + est.intercepts_)
     out = est.predict_proba(X) if hasattr(est, "predict_proba") else est.predict(X)
@@ -49,9 +49,9 @@ def test_float32_equals_fitting_float32_data(Estimator, make_data):
 @pytest.mark.parametrize("Estimator, make_data", CASES)
 def test_float64_on_float32_data(Estimator, make_data):
     X, y = make_data(np.float32)
-    est = Estimator((8,), max_iter=3, random_state=0, dtype="float64").fit(X, y)
+    est = Estimator(hidden_layer_sizes=(8,), max_iter=3, random_state=0, dtype="float64").fit(X, y)
     assert est.coefs_[0].dtype == np.float64
-    default = Estimator((8,), max_iter=3, random_state=0).fit(X, y)
+    default = Estimator(hidden_layer_sizes=(8,), max_iter=3, random_state=0).fit(X, y)
     assert default.coefs_[0].dtype == np.float32  # None follows the input
 
 

@@ -288,3 +288,29 @@ def test_batch_size_larger_than_data_warns(classification):
     X, y = classification
     with pytest.warns(UserWarning, match="batch_size"):
         BackpropClassifier(batch_size=10_000, max_iter=2).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "ours, theirs",
+    [("BackpropClassifier", "MLPClassifier"), ("BackpropRegressor", "MLPRegressor")],
+)
+def test_positional_parameters_match_sklearn(ours, theirs):
+    """A drop-in replacement takes sklearn's positional arguments in its order."""
+    import inspect
+
+    import sklearn.neural_network
+
+    import skbackprop
+
+    def positional(cls):
+        return [
+            p.name for p in inspect.signature(cls).parameters.values()
+            if p.kind == p.POSITIONAL_OR_KEYWORD
+        ]
+
+    sk = getattr(sklearn.neural_network, theirs)
+    mine = getattr(skbackprop, ours)
+    assert positional(mine) == positional(sk)
+    # every sklearn parameter exists with the same default
+    for name, param in inspect.signature(sk).parameters.items():
+        assert inspect.signature(mine).parameters[name].default == param.default
