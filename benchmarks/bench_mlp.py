@@ -39,32 +39,75 @@ import time
 import warnings
 
 WORKLOADS = {
-    "S": dict(kind="clf", n_samples=5_000, n_features=20, n_informative=10,
-              n_classes=2, hidden=(100,), batch=200, epochs=20),
-    "M": dict(kind="clf", n_samples=50_000, n_features=100, n_informative=30,
-              n_classes=10, hidden=(256, 128), batch=256, epochs=2),
-    "R": dict(kind="reg", n_samples=20_000, n_features=50, n_informative=30,
-              hidden=(128, 64), batch=128, epochs=5),
-    "W": dict(kind="clf", n_samples=60_000, n_features=784, n_informative=60,
-              n_classes=10, hidden=(512, 512), batch=256, epochs=1),
+    "S": dict(
+        kind="clf",
+        n_samples=5_000,
+        n_features=20,
+        n_informative=10,
+        n_classes=2,
+        hidden=(100,),
+        batch=200,
+        epochs=20,
+    ),
+    "M": dict(
+        kind="clf",
+        n_samples=50_000,
+        n_features=100,
+        n_informative=30,
+        n_classes=10,
+        hidden=(256, 128),
+        batch=256,
+        epochs=2,
+    ),
+    "R": dict(
+        kind="reg",
+        n_samples=20_000,
+        n_features=50,
+        n_informative=30,
+        hidden=(128, 64),
+        batch=128,
+        epochs=5,
+    ),
+    "W": dict(
+        kind="clf",
+        n_samples=60_000,
+        n_features=784,
+        n_informative=60,
+        n_classes=10,
+        hidden=(512, 512),
+        batch=256,
+        epochs=1,
+    ),
 }
 ALPHA, LR, SEED = 1e-4, 1e-3, 0
 
 
 def parse_args(argv):
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--workloads", default="S,M,R,W", help="comma-separated (S,M,R,W)")
     ap.add_argument("--dtypes", default="float64", help="float64, float32 or both")
-    ap.add_argument("--threads", type=int, default=1,
-                    help="BLAS/OpenMP threads for every system (default 1; 0 leaves "
-                         "the environment alone)")
+    ap.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="BLAS/OpenMP threads for every system (default 1; 0 leaves "
+        "the environment alone)",
+    )
     ap.add_argument("--repeats", type=int, default=3, help="timed fits per system")
-    ap.add_argument("--epochs-scale", type=float, default=1.0,
-                    help="multiply every workload's epochs (at least 1)")
+    ap.add_argument(
+        "--epochs-scale",
+        type=float,
+        default=1.0,
+        help="multiply every workload's epochs (at least 1)",
+    )
     ap.add_argument("--torch", action="store_true", help="add a plain PyTorch loop")
-    ap.add_argument("--cast32", action="store_true",
-                    help="add skbackprop with dtype='float32' on float64 data")
+    ap.add_argument(
+        "--cast32",
+        action="store_true",
+        help="add skbackprop with dtype='float32' on float64 data",
+    )
     return ap.parse_args(argv)
 
 
@@ -74,32 +117,52 @@ def make_data(wl):
 
     if wl["kind"] == "clf":
         X, y = make_classification(
-            n_samples=wl["n_samples"], n_features=wl["n_features"],
-            n_informative=wl["n_informative"], n_redundant=2,
-            n_classes=wl["n_classes"], random_state=SEED)
+            n_samples=wl["n_samples"],
+            n_features=wl["n_features"],
+            n_informative=wl["n_informative"],
+            n_redundant=2,
+            n_classes=wl["n_classes"],
+            random_state=SEED,
+        )
     else:
         X, y = make_regression(
-            n_samples=wl["n_samples"], n_features=wl["n_features"],
-            n_informative=wl["n_informative"], noise=10.0, random_state=SEED)
+            n_samples=wl["n_samples"],
+            n_features=wl["n_features"],
+            n_informative=wl["n_informative"],
+            noise=10.0,
+            random_state=SEED,
+        )
         y = (y - y.mean()) / y.std()
     return np.ascontiguousarray(X), y
 
 
 def sklearn_params(wl, epochs):
-    return dict(hidden_layer_sizes=wl["hidden"], activation="relu", solver="adam",
-                learning_rate_init=LR, alpha=ALPHA, batch_size=wl["batch"],
-                max_iter=epochs, shuffle=True, early_stopping=False, tol=0.0,
-                n_iter_no_change=10**9, random_state=SEED)
+    return dict(
+        hidden_layer_sizes=wl["hidden"],
+        activation="relu",
+        solver="adam",
+        learning_rate_init=LR,
+        alpha=ALPHA,
+        batch_size=wl["batch"],
+        max_iter=epochs,
+        shuffle=True,
+        early_stopping=False,
+        tol=0.0,
+        n_iter_no_change=10**9,
+        random_state=SEED,
+    )
 
 
 def estimator_fit(cls, wl, **extra):
     """A function fit(X, y, epochs) -> epochs run, for an sklearn-style class."""
+
     def fit(X, y, epochs):
         est = cls(**sklearn_params(wl, epochs), **extra)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             est.fit(X, y)
         return est.n_iter_
+
     return fit
 
 
@@ -126,8 +189,13 @@ def torch_fit(wl, threads):
                 nn.init.zeros_(m.bias)
         decay = [p for n, p in model.named_parameters() if n.endswith("weight")]
         rest = [p for n, p in model.named_parameters() if n.endswith("bias")]
-        opt = torch.optim.Adam([{"params": decay, "weight_decay": ALPHA / wl["batch"]},
-                                {"params": rest, "weight_decay": 0.0}], lr=LR)
+        opt = torch.optim.Adam(
+            [
+                {"params": decay, "weight_decay": ALPHA / wl["batch"]},
+                {"params": rest, "weight_decay": 0.0},
+            ],
+            lr=LR,
+        )
         Xt = torch.from_numpy(X)
         if wl["kind"] == "clf" and not binary:
             yt, loss_fn = torch.from_numpy(y.astype("int64")), nn.CrossEntropyLoss()
@@ -138,13 +206,14 @@ def torch_fit(wl, threads):
         for _ in range(epochs):
             perm = torch.randperm(len(Xt), generator=gen)
             for i in range(0, len(Xt), wl["batch"]):
-                idx = perm[i:i + wl["batch"]]
+                idx = perm[i : i + wl["batch"]]
                 opt.zero_grad(set_to_none=True)
                 loss = loss_fn(model(Xt[idx]), yt[idx])
                 loss.backward()
                 opt.step()
                 loss.item()  # the per-batch loss a loss curve needs
         return epochs
+
     return fit
 
 
@@ -161,8 +230,10 @@ def systems_for(wl, dtype, args):
 
     clf = wl["kind"] == "clf"
     ours = skbackprop.BackpropClassifier if clf else skbackprop.BackpropRegressor
-    systems = {"sklearn": estimator_fit(MLPClassifier if clf else MLPRegressor, wl),
-               "skbackprop": estimator_fit(ours, wl)}
+    systems = {
+        "sklearn": estimator_fit(MLPClassifier if clf else MLPRegressor, wl),
+        "skbackprop": estimator_fit(ours, wl),
+    }
     if args.cast32 and dtype == "float64":
         systems["skbackprop dtype=float32"] = estimator_fit(ours, wl, dtype="float32")
     if args.torch:
@@ -186,8 +257,10 @@ def run_workload(name, dtype, args):
     for _ in range(args.repeats):
         for s, fit in systems.items():  # interleaved: A B C A B C ...
             times[s].append(timed(fit, X, y, epochs))
-    return {s: (statistics.median(t[0] for t in ts), statistics.median(t[1] for t in ts))
-            for s, ts in times.items()}
+    return {
+        s: (statistics.median(t[0] for t in ts), statistics.median(t[1] for t in ts))
+        for s, ts in times.items()
+    }
 
 
 def main(argv=None):
@@ -202,21 +275,29 @@ def main(argv=None):
 
     workloads = [w for w in args.workloads.split(",") if w]
     dtypes = [d for d in args.dtypes.split(",") if d]
-    print(f"# skbackprop {getattr(skbackprop, '__version__', '?')}, scikit-learn "
-          f"{sklearn.__version__}, numpy {np.__version__}, python "
-          f"{platform.python_version()}; {platform.machine()}, {os.cpu_count()} CPUs; "
-          f"threads={args.threads or 'env'}; repeats={args.repeats} (interleaved, medians)")
+    print(
+        f"# skbackprop {getattr(skbackprop, '__version__', '?')}, scikit-learn "
+        f"{sklearn.__version__}, numpy {np.__version__}, python "
+        f"{platform.python_version()}; {platform.machine()}, {os.cpu_count()} CPUs; "
+        f"threads={args.threads or 'env'}; "
+        f"repeats={args.repeats} (interleaved, medians)"
+    )
     print()
-    print("| workload | dtype | system | s/epoch | CPU s/epoch | ratio vs sklearn "
-          "| CPU ratio vs sklearn |")
+    print(
+        "| workload | dtype | system | s/epoch | CPU s/epoch | ratio vs sklearn "
+        "| CPU ratio vs sklearn |"
+    )
     print("|---|---|---|---:|---:|---:|---:|")
     for name in workloads:
         for dtype in dtypes:
             res = run_workload(name, dtype, args)
             wall0, cpu0 = res["sklearn"]
             for s, (wall, cpu) in res.items():
-                print(f"| {name} | {dtype} | {s} | {wall:.4g} | {cpu:.4g} | "
-                      f"{wall0 / wall:.2f} | {cpu0 / cpu:.2f} |", flush=True)
+                print(
+                    f"| {name} | {dtype} | {s} | {wall:.4g} | {cpu:.4g} | "
+                    f"{wall0 / wall:.2f} | {cpu0 / cpu:.2f} |",
+                    flush=True,
+                )
     return 0
 
 

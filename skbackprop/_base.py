@@ -18,8 +18,9 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from ._engine.losses import LOSSES
+from ._engine.activations import ACTIVATIONS
 from ._engine.initializers import DEFAULT_INITIALIZER, INITIALIZERS
+from ._engine.losses import LOSSES
 from ._engine.network import Network, predict
 from ._engine.optimizers import OPTIMIZERS, optimizer_from_state, optimizer_state
 from ._engine.schedules import (
@@ -29,14 +30,6 @@ from ._engine.schedules import (
     schedule_state,
 )
 from ._engine.trainer import Trainer, fit_lbfgs
-from ._validation import (
-    as_model_dtype,
-    check_finite,
-    check_finite_output,
-    check_numeric,
-)
-from ._engine.activations import ACTIVATIONS
-from ._threads import limit_blas_threads
 from ._progress import EpochReporter
 from ._sklearn_compat import (
     CallbackSupportMixin,
@@ -44,6 +37,13 @@ from ._sklearn_compat import (
     Options,
     StrOptions,
     _check_sample_weight,
+)
+from ._threads import limit_blas_threads
+from ._validation import (
+    as_model_dtype,
+    check_finite,
+    check_finite_output,
+    check_numeric,
 )
 
 STOCHASTIC_SOLVERS = set(OPTIMIZERS)
@@ -84,11 +84,17 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
         "activation": [StrOptions(set(ACTIVATIONS))],
         "solver": [StrOptions(STOCHASTIC_SOLVERS | {"lbfgs"})],
         "alpha": [Interval(Real, 0, None, closed="left")],
-        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
         "learning_rate": [StrOptions(set(SCHEDULES))],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "power_t": [Interval(Real, 0, None, closed="left")],
@@ -146,8 +152,13 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
                 f"{[w.shape[0] for w in self.coefs_] + [self.n_outputs_]}."
             )
         network = Network(
-            layer_units, self.activation, self._loss_name(), X.dtype,
-            dropout=self.dropout, rng=rng, loss_params=self._loss_params(),
+            layer_units,
+            self.activation,
+            self._loss_name(),
+            X.dtype,
+            dropout=self.dropout,
+            rng=rng,
+            loss_params=self._loss_params(),
         )
         network.set_weights(self.coefs_, self.intercepts_)
         if validation is not None:
@@ -169,7 +180,14 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
                     self._fit_lbfgs(network, X, Y, sample_weight, validation, reporter)
                 else:
                     self._fit_stochastic(
-                        network, X, Y, y, sample_weight, rng, incremental, validation,
+                        network,
+                        X,
+                        Y,
+                        y,
+                        sample_weight,
+                        rng,
+                        incremental,
+                        validation,
                         reporter,
                     )
             reporter.close()
@@ -217,8 +235,13 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
         check_numeric(X_val, "X_val")
         check_finite(y_val, "y_val")
         X_val, y_val = validate_data(
-            self, X_val, y_val, reset=False, accept_sparse=["csr", "csc"],
-            multi_output=True, dtype=(np.float64, np.float32),
+            self,
+            X_val,
+            y_val,
+            reset=False,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            dtype=(np.float64, np.float32),
         )
         if y_val.ndim == 2 and y_val.shape[1] == 1:
             y_val = column_or_1d(y_val)
@@ -321,16 +344,19 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
         train, val = train_test_split(
             np.arange(n), random_state=rng, test_size=n_val, stratify=stratify
         )
-        sw = (None, None) if sample_weight is None else (
-            sample_weight[train], sample_weight[val]
+        sw = (
+            (None, None)
+            if sample_weight is None
+            else (sample_weight[train], sample_weight[val])
         )
         validation = _Validation(
             X[val], y[val], Y[val].astype(X.dtype, copy=False), sw[1]
         )
         return (X[train], Y[train], sw[0]), validation
 
-    def _fit_stochastic(self, network, X, Y, y, sample_weight, rng, incremental,
-                        validation, reporter):
+    def _fit_stochastic(
+        self, network, X, Y, y, sample_weight, rng, incremental, validation, reporter
+    ):
         if self.early_stopping and incremental:
             raise ValueError(
                 "partial_fit does not support early_stopping=True: set "
@@ -341,8 +367,11 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
                 network.params.size, X.dtype, **self._optimizer_params(network)
             )
             self._schedule = make_schedule(
-                self.learning_rate, self.learning_rate_init, power_t=self.power_t,
-                n_epochs=self.max_iter, warmup_epochs=self.warmup_iter,
+                self.learning_rate,
+                self.learning_rate_init,
+                power_t=self.power_t,
+                n_epochs=self.max_iter,
+                warmup_epochs=self.warmup_iter,
             )
         if validation is None and self.early_stopping:
             (X, Y, sample_weight), validation = self._validation_split(
@@ -377,16 +406,20 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
         )
         if validation is not None:
             network.params[...] = self._best_params
-        self._report(status, trainer.first_loss, self.loss_curve_[curve_start:],
-                     incremental)
+        self._report(
+            status, trainer.first_loss, self.loss_curve_[curve_start:], incremental
+        )
 
     def _optimizer_params(self, network):
         return {
             "sgd": dict(momentum=self.momentum, nesterov=self.nesterovs_momentum),
             "adam": dict(beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon),
             "adamw": dict(
-                beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon,
-                weight_decay=self.alpha, n_decay=network.n_coef,
+                beta_1=self.beta_1,
+                beta_2=self.beta_2,
+                epsilon=self.epsilon,
+                weight_decay=self.alpha,
+                n_decay=network.n_coef,
             ),
             "rmsprop": dict(rho=self.rho, epsilon=self.epsilon),
         }[self.solver]
@@ -402,8 +435,10 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
         self._update_no_improvement_count(network, validation)
         self._schedule.epoch_end(self.n_iter_, self.t_)
         if self._no_improvement_count > self.n_iter_no_change:
-            what = "Validation score" if self._stops_on_validation(validation) else (
-                "Training loss"
+            what = (
+                "Validation score"
+                if self._stops_on_validation(validation)
+                else ("Training loss")
             )
             msg = (
                 f"{what} did not improve more than tol={self.tol:f} for "
@@ -414,7 +449,9 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
                     print(msg + " Stopping.")
                 return True
             if self.verbose:
-                print(msg + f" Setting learning rate to {self._schedule.learning_rate:f}")
+                print(
+                    msg + f" Setting learning rate to {self._schedule.learning_rate:f}"
+                )
             self._no_improvement_count = 0
         return incremental
 
@@ -533,8 +570,11 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
                 "complete epoch.",
                 UserWarning,
             )
-        elif not incremental and curve and first_loss is not None and (
-            min(curve) > first_loss
+        elif (
+            not incremental
+            and curve
+            and first_loss is not None
+            and (min(curve) > first_loss)
         ):
             warnings.warn(
                 f"Training never brought the loss below its value at the initial "
@@ -586,7 +626,10 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
         if not getattr(self, "_in_fit", False):  # a scorer during fit: X is checked
             check_numeric(X, "X")
             X = validate_data(
-                self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32),
+                self,
+                X,
+                accept_sparse=["csr", "csc"],
+                dtype=(np.float64, np.float32),
                 reset=False,
             )
         X = as_model_dtype(X, self.coefs_[0].dtype)

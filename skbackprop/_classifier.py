@@ -15,7 +15,6 @@ from sklearn.utils.multiclass import (
 
 from ._base import BaseBackprop
 from ._docstrings import fill_docstring
-from ._validation import check_class_weight_values, check_labels
 from ._sklearn_compat import (
     Interval,
     StrOptions,
@@ -23,6 +22,7 @@ from ._sklearn_compat import (
     _fit_context,
     with_callbacks,
 )
+from ._validation import check_class_weight_values, check_labels
 
 
 @fill_docstring(default_score="the accuracy")
@@ -214,7 +214,10 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
             sample_weight = self._class_weighted(sample_weight, Y, X.dtype)
         if sample_weight is not None and not self._multilabel():
             labels = self._labels_index(Y)
-            if len(np.unique(labels)) > 1 and len(np.unique(labels[sample_weight > 0])) < 2:
+            if (
+                len(np.unique(labels)) > 1
+                and len(np.unique(labels[sample_weight > 0])) < 2
+            ):
                 raise ValueError(
                     "Only one class has a positive total sample_weight; a "
                     "classifier needs weight on at least two classes."
@@ -245,8 +248,10 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
                     f"None; got {self.class_weight!r}."
                 )
             weights = np.prod(
-                [_balanced(Y[:, j].astype(int), 2, sw)[Y[:, j].astype(int)]
-                 for j in range(Y.shape[1])],
+                [
+                    _balanced(Y[:, j].astype(int), 2, sw)[Y[:, j].astype(int)]
+                    for j in range(Y.shape[1])
+                ],
                 axis=0,
             )
         else:
@@ -290,8 +295,16 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
     @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
     @fill_docstring(n_targets="n_labels", targets="Labels")
-    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None,
-            sample_weight_val=None):
+    def fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        *,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+    ):
         """Fit the network to data matrix X and labels y.
 
         Parameters

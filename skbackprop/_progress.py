@@ -27,17 +27,24 @@ class EpochReporter:
 
     def __init__(self, estimator, X, y, sample_weight, max_epochs):
         self.estimator, self.X, self.y = estimator, X, y
-        self.metadata = {} if sample_weight is None else {"sample_weight": sample_weight}
+        self.metadata = (
+            {} if sample_weight is None else {"sample_weight": sample_weight}
+        )
         self.context = estimator._init_callback_context(max_subtasks=max_epochs)
         self._call("call_on_fit_task_begin", self.context)
         self.task, self.started = None, time.perf_counter()
         if estimator.verbose >= 2:
-            print(f"{'epoch':>6} {'loss':>12} {'val_loss':>12} {'val_score':>10} "
-                  f"{'lr':>10} {'time':>8}")
+            print(
+                f"{'epoch':>6} {'loss':>12} {'val_loss':>12} {'val_score':>10} "
+                f"{'lr':>10} {'time':>8}"
+            )
 
     def _call(self, hook, context, **kwargs):
         return getattr(context, hook)(
-            estimator=self.estimator, X=self.X, y=self.y, metadata=self.metadata,
+            estimator=self.estimator,
+            X=self.X,
+            y=self.y,
+            metadata=self.metadata,
             **kwargs,
         )
 
@@ -63,18 +70,24 @@ class EpochReporter:
         }
         est.history_.append(record)
         if est.verbose >= 2:
-            print(f"{record['epoch']:>6} {record['loss']:>12.6f} "
-                  f"{record['val_loss']:>12.6f} {record['val_score']:>10.4f} "
-                  f"{record['learning_rate']:>10.3g} {seconds:>7.2f}s")
+            print(
+                f"{record['epoch']:>6} {record['loss']:>12.6f} "
+                f"{record['val_loss']:>12.6f} {record['val_score']:>10.4f} "
+                f"{record['learning_rate']:>10.3g} {seconds:>7.2f}s"
+            )
         task, self.task = self.task, None
-        return bool(self._call(
-            "call_on_fit_task_end", task,
-            reconstruction_attributes=est._snapshot_attributes,
-        ))
+        return bool(
+            self._call(
+                "call_on_fit_task_end",
+                task,
+                reconstruction_attributes=est._snapshot_attributes,
+            )
+        )
 
     def close(self):
         self._call(
-            "call_on_fit_task_end", self.context,
+            "call_on_fit_task_end",
+            self.context,
             reconstruction_attributes=self.estimator._snapshot_attributes,
         )
 

@@ -9,8 +9,8 @@ from sklearn.utils.metaestimators import available_if
 
 from ._base import BaseBackprop
 from ._docstrings import fill_docstring
-from ._validation import as_finite_targets
 from ._sklearn_compat import Interval, StrOptions, _fit_context, with_callbacks
+from ._validation import as_finite_targets
 
 
 @fill_docstring(default_score="the R2 score")
@@ -87,7 +87,9 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
     _parameter_constraints: dict = {
         **BaseBackprop._parameter_constraints,
         "loss": [
-            StrOptions({"squared_error", "poisson", "absolute_error", "huber", "quantile"})
+            StrOptions(
+                {"squared_error", "poisson", "absolute_error", "huber", "quantile"}
+            )
         ],
         "huber_delta": [Interval(Real, 0, None, closed="neither")],
         "quantile": [Interval(Real, 0, 1, closed="neither")],
@@ -176,8 +178,16 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
     @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
     @fill_docstring(n_targets="n_outputs", targets="Targets")
-    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None,
-            sample_weight_val=None):
+    def fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        *,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+    ):
         """Fit the network to data matrix X and targets y.
 
         Parameters

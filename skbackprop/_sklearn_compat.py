@@ -30,6 +30,7 @@ except ImportError:  # pragma: no cover - older scikit-learn: no callbacks
     def with_callbacks(method):
         return method
 
+
 from sklearn.utils._param_validation import (
     Interval,
     Options,

@@ -45,8 +45,11 @@ def idle_cpus(window=0.05):
     threads made an epoch of workload M 6.6x and of W 3.3x slower than one
     thread. Reads /proc/stat (Linux); elsewhere assumes every CPU is idle.
     """
-    n_cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
-        os.cpu_count() or 1)
+    n_cpus = (
+        len(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
+        else (os.cpu_count() or 1)
+    )
     busy0, own0 = _busy_seconds(), time.process_time()
     if busy0 is None:
         return n_cpus

@@ -72,8 +72,7 @@ def check_finite(A, name="X"):
         )
     if np.isinf(A).any():
         raise ValueError(
-            f"Input {name} contains infinity or a value too large for "
-            f"{A.dtype!r}."
+            f"Input {name} contains infinity or a value too large for {A.dtype!r}."
         )
 
 

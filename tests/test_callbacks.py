@@ -44,12 +44,22 @@ class Recorder:
     def on_fit_task_begin(self, estimator, context, *, X=None, y=None):
         pass
 
-    def on_fit_task_end(self, estimator, context, *, X=None, y=None,
-                        fitted_estimator=None, metadata=None):
+    def on_fit_task_end(
+        self,
+        estimator,
+        context,
+        *,
+        X=None,
+        y=None,
+        fitted_estimator=None,
+        metadata=None,
+    ):
         self.ended.append((context.task_name, context.task_id, context.max_subtasks))
         if context.task_name == "epoch":
             self.scores.append(fitted_estimator.score(X, y))
-            return self.stop_after is not None and context.task_id + 1 >= self.stop_after
+            return (
+                self.stop_after is not None and context.task_id + 1 >= self.stop_after
+            )
         return False
 
 
@@ -57,8 +67,9 @@ class Recorder:
 def test_one_task_per_epoch_with_a_usable_estimator(solver, Xy):
     X, y = Xy
     recorder = Recorder()
-    clf = BackpropClassifier(hidden_layer_sizes=(8,), solver=solver, max_iter=7,
-                             random_state=0).set_callbacks(recorder)
+    clf = BackpropClassifier(
+        hidden_layer_sizes=(8,), solver=solver, max_iter=7, random_state=0
+    ).set_callbacks(recorder)
     clf.fit(X, y)
     epochs = [task for task in recorder.ended if task[0] == "epoch"]
     assert [task_id for _, task_id, _ in epochs] == list(range(clf.n_iter_))
@@ -91,8 +102,9 @@ def test_progress_bar_and_scoring_monitor_inside_grid_search(Xy, capsys):
     monitor = callback.ScoringMonitor(scoring="accuracy")
     pipe = make_pipeline(
         StandardScaler(),
-        BackpropClassifier(hidden_layer_sizes=(8,), max_iter=4, random_state=0)
-        .set_callbacks(monitor),
+        BackpropClassifier(
+            hidden_layer_sizes=(8,), max_iter=4, random_state=0
+        ).set_callbacks(monitor),
     )
     search = GridSearchCV(pipe, {"backpropclassifier__alpha": [1e-4, 1e-2]}, cv=2)
     search.set_callbacks(callback.ProgressBar(max_propagation_depth=None))
@@ -107,21 +119,33 @@ def test_progress_bar_and_scoring_monitor_inside_grid_search(Xy, capsys):
 @needs_rich
 def test_progress_bar_on_a_bare_estimator(Xy, capsys):
     X, y = Xy
-    BackpropRegressor(hidden_layer_sizes=(4,), max_iter=3, random_state=0).set_callbacks(
-        callback.ProgressBar()
-    ).fit(X, y.astype(float))
+    BackpropRegressor(
+        hidden_layer_sizes=(4,), max_iter=3, random_state=0
+    ).set_callbacks(callback.ProgressBar()).fit(X, y.astype(float))
     assert "BackpropRegressor - fit" in capsys.readouterr().out
 
 
 # ------------------------------------------------------------------ history
 def test_history_matches_the_curves(Xy):
     X, y = Xy
-    clf = BackpropClassifier(hidden_layer_sizes=(8,), max_iter=6, early_stopping=True,
-                             learning_rate="invscaling", solver="sgd",
-                             random_state=0).fit(X, y)
+    clf = BackpropClassifier(
+        hidden_layer_sizes=(8,),
+        max_iter=6,
+        early_stopping=True,
+        learning_rate="invscaling",
+        solver="sgd",
+        random_state=0,
+    ).fit(X, y)
     history = pd.DataFrame(clf.history_)
-    assert list(history.columns) == ["epoch", "loss", "val_loss", "val_score",
-                                     "learning_rate", "grad_norm", "seconds"]
+    assert list(history.columns) == [
+        "epoch",
+        "loss",
+        "val_loss",
+        "val_score",
+        "learning_rate",
+        "grad_norm",
+        "seconds",
+    ]
     np.testing.assert_array_equal(history["loss"], clf.loss_curve_)
     np.testing.assert_array_equal(history["val_score"], clf.validation_scores_)
     np.testing.assert_array_equal(history["val_loss"], clf.validation_loss_curve_)
@@ -133,8 +157,9 @@ def test_history_matches_the_curves(Xy):
 
 def test_history_across_warm_start_and_partial_fit(Xy):
     X, y = Xy
-    clf = BackpropClassifier(hidden_layer_sizes=(8,), max_iter=3, warm_start=True,
-                             random_state=0)
+    clf = BackpropClassifier(
+        hidden_layer_sizes=(8,), max_iter=3, warm_start=True, random_state=0
+    )
     clf.fit(X, y).fit(X, y)
     clf.partial_fit(X, y)
     assert len(clf.history_) == len(clf.loss_curve_) == 7
@@ -146,20 +171,27 @@ def test_history_across_warm_start_and_partial_fit(Xy):
 
 def test_lbfgs_history_has_one_record_per_iteration():
     X, y = make_regression(n_samples=60, n_features=4, random_state=0)
-    reg = BackpropRegressor(hidden_layer_sizes=(4,), solver="lbfgs", max_iter=15,
-                            random_state=0).fit(X, y / y.std())
+    reg = BackpropRegressor(
+        hidden_layer_sizes=(4,), solver="lbfgs", max_iter=15, random_state=0
+    ).fit(X, y / y.std())
     assert len(reg.history_) == len(reg.loss_curve_) == reg.n_iter_
 
 
 # ------------------------------------------------------------------ verbose
 def test_verbose_levels(Xy, capsys):
     X, y = Xy
-    BackpropClassifier(hidden_layer_sizes=(4,), max_iter=2, verbose=1,
-                       early_stopping=True, random_state=0).fit(X, y)
+    BackpropClassifier(
+        hidden_layer_sizes=(4,),
+        max_iter=2,
+        verbose=1,
+        early_stopping=True,
+        random_state=0,
+    ).fit(X, y)
     out = capsys.readouterr().out
     assert "Iteration 2, loss = " in out and "Validation score: " in out
-    BackpropClassifier(hidden_layer_sizes=(4,), max_iter=2, verbose=2,
-                       random_state=0).fit(X, y)
+    BackpropClassifier(
+        hidden_layer_sizes=(4,), max_iter=2, verbose=2, random_state=0
+    ).fit(X, y)
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["epoch", "loss", "val_loss", "val_score", "lr", "time"]
     assert lines[1].split()[0] == "1" and lines[2].split()[0] == "2"

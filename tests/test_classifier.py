@@ -13,15 +13,25 @@ pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceW
 @pytest.fixture
 def Xy():
     return make_classification(
-        n_samples=150, n_features=5, n_informative=4, n_redundant=0, n_classes=3,
+        n_samples=150,
+        n_features=5,
+        n_informative=4,
+        n_redundant=0,
+        n_classes=3,
         random_state=0,
     )
 
 
 def _clf(**params):
-    return BackpropClassifier(**{"hidden_layer_sizes": (16,), "max_iter": 200,
-                                 "random_state": 0, "learning_rate_init": 0.01,
-                                 **params})
+    return BackpropClassifier(
+        **{
+            "hidden_layer_sizes": (16,),
+            "max_iter": 200,
+            "random_state": 0,
+            "learning_rate_init": 0.01,
+            **params,
+        }
+    )
 
 
 @pytest.mark.parametrize(

@@ -14,12 +14,19 @@ def _configurations():
     yield BackpropClassifier(dropout=0.2, max_iter=100, random_state=0)
     yield BackpropClassifier(class_weight="balanced", max_iter=100, random_state=0)
     yield BackpropClassifier(
-        label_smoothing=0.1, activation="gelu", learning_rate="cosine", warmup_iter=5,
-        max_grad_norm=1.0, max_iter=100, random_state=0,
+        label_smoothing=0.1,
+        activation="gelu",
+        learning_rate="cosine",
+        warmup_iter=5,
+        max_grad_norm=1.0,
+        max_iter=100,
+        random_state=0,
     )
     for loss in ("absolute_error", "huber", "quantile"):
         yield BackpropRegressor(loss=loss, max_iter=100, random_state=0)
-    yield BackpropRegressor(dropout=0.2, activation="silu", max_iter=100, random_state=0)
+    yield BackpropRegressor(
+        dropout=0.2, activation="silu", max_iter=100, random_state=0
+    )
     # loss="poisson" is not listed: sklearn's check_regressor_multioutput feeds
     # negative targets whatever the positive_only tag says, and a Poisson model
     # must refuse those. tests/test_regressor.py covers the Poisson loss.

@@ -21,8 +21,8 @@ dask = pytest.importorskip(
     "dask", reason="dask is not installed: pip install 'skbackprop[dask]'"
 )
 distributed = pytest.importorskip(
-    "distributed", reason="dask.distributed is not installed: pip install "
-    "'skbackprop[dask]'"
+    "distributed",
+    reason="dask.distributed is not installed: pip install 'skbackprop[dask]'",
 )
 import dask.array as da  # noqa: E402
 import joblib  # noqa: E402
@@ -38,7 +38,10 @@ def client():
     cluster = client = None
     try:
         cluster = distributed.LocalCluster(
-            n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1",
+            n_workers=2,
+            processes=True,
+            threads_per_worker=1,
+            host="127.0.0.1",
             dashboard_address=None,
         )
         client = distributed.Client(cluster)
@@ -83,9 +86,11 @@ def test_grid_search_on_dask_cluster_equals_sequential_run(client):
 
 def _out_of_core_data(n_rows=N_ROWS, chunk=CHUNK):
     """A lazy float32 array, never held whole: a linear-ish target of 10 features."""
-    X = da.random.RandomState(0).standard_normal(
-        (n_rows, N_FEATURES), chunks=(chunk, N_FEATURES)
-    ).astype(np.float32)
+    X = (
+        da.random.RandomState(0)
+        .standard_normal((n_rows, N_FEATURES), chunks=(chunk, N_FEATURES))
+        .astype(np.float32)
+    )
     y = (X @ WEIGHTS + 0.5 * da.sin(X[:, 0])).astype(np.float32)
     return X, y
 
@@ -104,8 +109,9 @@ def _partial_fit_over_blocks(est, X, y):
 
 
 def _regressor():
-    return BackpropRegressor(hidden_layer_sizes=(16,), learning_rate_init=0.01,
-                             random_state=0)
+    return BackpropRegressor(
+        hidden_layer_sizes=(16,), learning_rate_init=0.01, random_state=0
+    )
 
 
 def _peak_memory(fit):
@@ -126,8 +132,10 @@ def test_out_of_core_partial_fit_over_a_million_rows_learns_in_bounded_memory():
     seconds = time.perf_counter() - start
     X_test, y_test = _held_out()
     score = est.score(X_test, y_test)
-    print(f"1e6 rows out of core: {seconds:.1f} s, peak {peak / 1e6:.1f} MB, "
-          f"R2 {score:.4f}")
+    print(
+        f"1e6 rows out of core: {seconds:.1f} s, peak {peak / 1e6:.1f} MB, "
+        f"R2 {score:.4f}"
+    )
     assert est.t_ == N_ROWS and est.n_iter_ == N_ROWS // CHUNK
     assert score > 0.99
     assert peak < whole_array / 2  # a few blocks at a time, never the whole array
@@ -161,16 +169,29 @@ def test_incremental_on_the_cluster_continues_exactly_across_workers(client):
     with warnings.catch_warnings(), distributed.get_task_stream(client) as tasks:
         warnings.simplefilter("ignore", ConvergenceWarning)
         on_cluster = wrappers.Incremental(
-            BackpropRegressor(hidden_layer_sizes=(8,), solver="sgd",
-                              learning_rate="invscaling", random_state=0),
+            BackpropRegressor(
+                hidden_layer_sizes=(8,),
+                solver="sgd",
+                learning_rate="invscaling",
+                random_state=0,
+            ),
             shuffle_blocks=False,
         ).fit(X, y)
     local = _partial_fit_over_blocks(
-        BackpropRegressor(hidden_layer_sizes=(8,), solver="sgd",
-                          learning_rate="invscaling", random_state=0), X, y
+        BackpropRegressor(
+            hidden_layer_sizes=(8,),
+            solver="sgd",
+            learning_rate="invscaling",
+            random_state=0,
+        ),
+        X,
+        y,
     )
     assert any("fit-" in str(task["key"]) for task in tasks.data)  # ran on the cluster
     assert on_cluster.estimator_.t_ == local.t_ == 80_000
-    for a, b in zip(on_cluster.estimator_.coefs_ + on_cluster.estimator_.intercepts_,
-                    local.coefs_ + local.intercepts_, strict=True):
+    for a, b in zip(
+        on_cluster.estimator_.coefs_ + on_cluster.estimator_.intercepts_,
+        local.coefs_ + local.intercepts_,
+        strict=True,
+    ):
         np.testing.assert_array_equal(a, b)

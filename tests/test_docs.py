@@ -15,7 +15,9 @@ import pytest
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 PAGES = sorted(DOCS.glob("*.rst"))
 # Same flags as doctest_default_flags in docs/conf.py.
-FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE | doctest.IGNORE_EXCEPTION_DETAIL
+FLAGS = (
+    doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE | doctest.IGNORE_EXCEPTION_DETAIL
+)
 ENGINE_MODULES = (
     "activations",
     "initializers",
@@ -73,9 +75,7 @@ def test_pages_with_doctests_exist():
     assert {"quickstart.rst", "backpropagation.rst"} <= pages
 
 
-@pytest.mark.parametrize(
-    "page", ["backpropagation.rst", "choosing_parameters.rst"]
-)
+@pytest.mark.parametrize("page", ["backpropagation.rst", "choosing_parameters.rst"])
 def test_cited_engine_names_exist(page):
     names = set(ENGINE_NAME.findall((DOCS / page).read_text("utf-8")))
     names = {name for name in names if not name.endswith(".py")}  # file names

@@ -17,8 +17,12 @@ IGNORED = {"GL08", "SA01", "ES01", "EX01", "RT02", "GL02", "GL03"}
 
 
 def _public_objects():
-    for module in (skbackprop, skbackprop.datasets, skbackprop.inspection,
-                   skbackprop.preprocessing):
+    for module in (
+        skbackprop,
+        skbackprop.datasets,
+        skbackprop.inspection,
+        skbackprop.preprocessing,
+    ):
         for name in module.__all__:
             obj = getattr(module, name)
             if not callable(obj):

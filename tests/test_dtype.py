@@ -11,8 +11,9 @@ pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceW
 
 
 def classification(dtype=np.float64):
-    X, y = make_classification(n_samples=120, n_features=6, n_classes=3,
-                               n_informative=4, random_state=0)
+    X, y = make_classification(
+        n_samples=120, n_features=6, n_classes=3, n_informative=4, random_state=0
+    )
     return X.astype(dtype), y
 
 
@@ -28,7 +29,13 @@ CASES = [(BackpropClassifier, classification), (BackpropRegressor, regression)]
 @pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
 def test_float32_on_float64_data(Estimator, make_data, solver):
     X, y = make_data(np.float64)
-    est = Estimator(hidden_layer_sizes=(8,), solver=solver, max_iter=5, random_state=0, dtype="float32")
+    est = Estimator(
+        hidden_layer_sizes=(8,),
+        solver=solver,
+        max_iter=5,
+        random_state=0,
+        dtype="float32",
+    )
     est.fit(X, y)
     assert all(W.dtype == np.float32 for W in est.coefs_ + est.intercepts_)
     out = est.predict_proba(X) if hasattr(est, "predict_proba") else est.predict(X)
@@ -49,7 +56,9 @@ def test_float32_equals_fitting_float32_data(Estimator, make_data):
 @pytest.mark.parametrize("Estimator, make_data", CASES)
 def test_float64_on_float32_data(Estimator, make_data):
     X, y = make_data(np.float32)
-    est = Estimator(hidden_layer_sizes=(8,), max_iter=3, random_state=0, dtype="float64").fit(X, y)
+    est = Estimator(
+        hidden_layer_sizes=(8,), max_iter=3, random_state=0, dtype="float64"
+    ).fit(X, y)
     assert est.coefs_[0].dtype == np.float64
     default = Estimator(hidden_layer_sizes=(8,), max_iter=3, random_state=0).fit(X, y)
     assert default.coefs_[0].dtype == np.float32  # None follows the input

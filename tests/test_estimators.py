@@ -45,7 +45,8 @@ ESTIMATORS = [BackpropClassifier, BackpropRegressor]
 def test_pipeline_grid_search_cross_validate(Estimator, classification, regression):
     X, y = _data(Estimator, classification, regression)
     pipe = make_pipeline(
-        StandardScaler(), Estimator(hidden_layer_sizes=(8,), max_iter=30, random_state=0)
+        StandardScaler(),
+        Estimator(hidden_layer_sizes=(8,), max_iter=30, random_state=0),
     )
     name = pipe.steps[-1][0]
     search = GridSearchCV(pipe, {f"{name}__alpha": [1e-4, 1e-1]}, cv=2).fit(X, y)
@@ -68,7 +69,9 @@ def test_pickle_round_trip_and_clone(Estimator, solver, classification, regressi
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
-def test_same_random_state_gives_identical_models(Estimator, classification, regression):
+def test_same_random_state_gives_identical_models(
+    Estimator, classification, regression
+):
     X, y = _data(Estimator, classification, regression)
     a = Estimator(hidden_layer_sizes=(8,), max_iter=10, random_state=3).fit(X, y)
     b = Estimator(hidden_layer_sizes=(8,), max_iter=10, random_state=3).fit(X, y)
@@ -101,7 +104,7 @@ def test_partial_fit_unavailable_for_lbfgs(Estimator):
     est = Estimator(solver="lbfgs")
     assert not hasattr(est, "partial_fit")
     with pytest.raises(AttributeError, match="partial_fit") as excinfo:
-        est.partial_fit
+        est.partial_fit  # noqa: B018 (the attribute access is the test)
     assert "stochastic solvers" in str(excinfo.value.__cause__)
 
 
@@ -110,7 +113,9 @@ def test_warm_start_continues_from_previous_weights(
     Estimator, classification, regression
 ):
     X, y = _data(Estimator, classification, regression)
-    est = Estimator(hidden_layer_sizes=(8,), max_iter=5, random_state=0, warm_start=True)
+    est = Estimator(
+        hidden_layer_sizes=(8,), max_iter=5, random_state=0, warm_start=True
+    )
     est.fit(X, y)
     first = [W.copy() for W in est.coefs_]
     est.fit(X, y)
@@ -196,8 +201,9 @@ def test_sample_weight_metadata_routing(Estimator, classification, regression):
     X, y = _data(Estimator, classification, regression)
     w = np.linspace(0.5, 2.0, len(y))
     with sklearn.config_context(enable_metadata_routing=True):
-        est = Estimator(hidden_layer_sizes=(4,), solver="lbfgs", max_iter=10,
-                        random_state=0).set_fit_request(sample_weight=True)
+        est = Estimator(
+            hidden_layer_sizes=(4,), solver="lbfgs", max_iter=10, random_state=0
+        ).set_fit_request(sample_weight=True)
         pipe = make_pipeline(StandardScaler().set_fit_request(sample_weight=False), est)
         pipe.fit(X, y, sample_weight=w)
     direct = clone(est).fit(StandardScaler().fit_transform(X), y, sample_weight=w)
@@ -223,8 +229,11 @@ def test_huge_features_never_leave_non_finite_weights(Estimator, solver, regress
     if Estimator is BackpropClassifier:
         y = (y > 0).astype(int)
     est = Estimator(
-        hidden_layer_sizes=(16,), solver=solver, learning_rate_init=1e3,
-        max_iter=30, random_state=0,
+        hidden_layer_sizes=(16,),
+        solver=solver,
+        learning_rate_init=1e3,
+        max_iter=30,
+        random_state=0,
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -238,8 +247,11 @@ def test_divergence_warns_and_rolls_back(Estimator, regression):
     if Estimator is BackpropClassifier:
         y = (y > 0).astype(int)
     est = Estimator(
-        hidden_layer_sizes=(16,), solver="sgd", learning_rate_init=1e3,
-        max_iter=30, random_state=0,
+        hidden_layer_sizes=(16,),
+        solver="sgd",
+        learning_rate_init=1e3,
+        max_iter=30,
+        random_state=0,
     )
     with pytest.warns(ConvergenceWarning, match="diverged"):
         est.fit(X * 1e100, y)
@@ -279,7 +291,9 @@ def test_keyboard_interrupt_keeps_last_complete_epoch(
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
 def test_verbose_prints_sklearn_lines(Estimator, classification, regression, capsys):
     X, y = _data(Estimator, classification, regression)
-    Estimator(hidden_layer_sizes=(4,), max_iter=3, verbose=True, random_state=0).fit(X, y)
+    Estimator(hidden_layer_sizes=(4,), max_iter=3, verbose=True, random_state=0).fit(
+        X, y
+    )
     out = capsys.readouterr().out
     assert "Iteration 1, loss = " in out and "Iteration 3, loss = " in out
 
@@ -304,7 +318,8 @@ def test_positional_parameters_match_sklearn(ours, theirs):
 
     def positional(cls):
         return [
-            p.name for p in inspect.signature(cls).parameters.values()
+            p.name
+            for p in inspect.signature(cls).parameters.values()
             if p.kind == p.POSITIONAL_OR_KEYWORD
         ]
 

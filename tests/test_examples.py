@@ -62,9 +62,7 @@ def test_speaker_identification_quick(tmp_path):
     assert re.search(r"model\s+CV accuracy\s+CV std\s+test accuracy", stdout)
     for name in COMPETITORS:
         assert re.search(rf"^\s*{re.escape(name)}\s+[01]\.\d{{4}}", stdout, re.M), name
-    accuracy = float(
-        re.search(r"official test accuracy: (\d\.\d+)", stdout).group(1)
-    )
+    accuracy = float(re.search(r"official test accuracy: (\d\.\d+)", stdout).group(1))
     assert accuracy >= 0.98
     for filename in FIGURES:
         path = tmp_path / filename

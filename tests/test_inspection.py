@@ -23,9 +23,7 @@ from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 from skbackprop import BackpropClassifier, BackpropRegressor
 from skbackprop.inspection import TrainingCurveDisplay, feature_attributions
 
-pytestmark = pytest.mark.filterwarnings(
-    "ignore::sklearn.exceptions.ConvergenceWarning"
-)
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 H = 1e-6  # central-difference step
 METHODS = ["gradient", "gradient_x_input", "integrated_gradients"]
 COMPLETENESS = 1e-3  # relative, at n_steps=50
@@ -38,8 +36,13 @@ def relative_error(a, b):
 # ------------------------------------------------------------------ data
 def _classification(n_classes, labels=None):
     X, y = make_classification(
-        n_samples=120, n_features=4, n_informative=3, n_redundant=0,
-        n_classes=n_classes, n_clusters_per_class=1, random_state=0,
+        n_samples=120,
+        n_features=4,
+        n_informative=3,
+        n_redundant=0,
+        n_classes=n_classes,
+        n_clusters_per_class=1,
+        random_state=0,
     )
     return X, (y if labels is None else np.asarray(labels)[y])
 
@@ -47,8 +50,11 @@ def _classification(n_classes, labels=None):
 def _fit_classifier(activation, n_classes, labels=None, **params):
     X, y = _classification(n_classes, labels)
     clf = BackpropClassifier(
-        hidden_layer_sizes=(8, 6), activation=activation, max_iter=60,
-        random_state=0, **params,
+        hidden_layer_sizes=(8, 6),
+        activation=activation,
+        max_iter=60,
+        random_state=0,
+        **params,
     )
     return clf.fit(X, y), X
 
@@ -59,8 +65,11 @@ def _fit_regressor(activation, n_outputs=1, **params):
     Y = np.column_stack([np.sin(X[:, 0]) + X[:, 1] * X[:, 2], X[:, 3] ** 2 - X[:, 0]])
     y = Y[:, 0] if n_outputs == 1 else Y
     reg = BackpropRegressor(
-        hidden_layer_sizes=(8, 6), activation=activation, max_iter=80,
-        random_state=0, **params,
+        hidden_layer_sizes=(8, 6),
+        activation=activation,
+        max_iter=80,
+        random_state=0,
+        **params,
     )
     return reg.fit(X, y), X
 
@@ -179,8 +188,9 @@ def test_integrated_gradients_with_one_step_is_gradient_x_input_at_the_midpoint(
     clf, X = _fit_classifier("tanh", 3)
     X = X[:10]
     target = clf.predict(X)
-    ig = feature_attributions(clf, X, method="integrated_gradients", n_steps=1,
-                              target=target)
+    ig = feature_attributions(
+        clf, X, method="integrated_gradients", n_steps=1, target=target
+    )
     grad = feature_attributions(clf, X / 2, target=target)
     np.testing.assert_allclose(ig, grad * X, rtol=1e-12)
 
@@ -269,9 +279,11 @@ def test_pipeline_attributions_are_with_respect_to_the_last_steps_input():
     X, y = _classification(3)
     X = X * [1, 10, 100, 0.1] + 5
     pipe = make_pipeline(
-        StandardScaler(), PolynomialFeatures(degree=2, include_bias=False),
-        BackpropClassifier(hidden_layer_sizes=(8,), activation="tanh", max_iter=40,
-                           random_state=0),
+        StandardScaler(),
+        PolynomialFeatures(degree=2, include_bias=False),
+        BackpropClassifier(
+            hidden_layer_sizes=(8,), activation="tanh", max_iter=40, random_state=0
+        ),
     ).fit(X, y)
     Xt = pipe[:-1].transform(X[:10])
     assert Xt.shape[1] == 14  # the network's input, not the 4 columns of X
@@ -394,7 +406,9 @@ def test_display_with_validation(pyplot):
     n = len(clf.loss_curve_)
     assert len(clf.validation_scores_) == n
     assert _labels(display.ax_) == [
-        "train loss", "validation loss", f"best epoch ({clf.best_iteration_})"
+        "train loss",
+        "validation loss",
+        f"best epoch ({clf.best_iteration_})",
     ]
     np.testing.assert_array_equal(display.loss_line_.get_xdata(), np.arange(1, n + 1))
     np.testing.assert_allclose(display.loss_line_.get_ydata(), clf.loss_curve_)
@@ -415,7 +429,8 @@ def test_display_with_validation(pyplot):
     assert display.ax_.get_title() == "BackpropClassifier"
     legend = display.score_ax_.get_legend()
     assert [t.get_text() for t in legend.get_texts()] == [
-        *_labels(display.ax_), "validation accuracy"
+        *_labels(display.ax_),
+        "validation accuracy",
     ]
     assert display.figure_ is display.ax_.figure
 
@@ -435,23 +450,35 @@ def test_display_of_a_pipeline_is_that_of_its_last_step(pyplot):
     X, y = _classification(3)
     pipe = make_pipeline(
         StandardScaler(),
-        BackpropClassifier(hidden_layer_sizes=(8,), max_iter=40, random_state=0,
-                           early_stopping=True, n_iter_no_change=5),
+        BackpropClassifier(
+            hidden_layer_sizes=(8,),
+            max_iter=40,
+            random_state=0,
+            early_stopping=True,
+            n_iter_no_change=5,
+        ),
     ).fit(X, y)
     display = TrainingCurveDisplay.from_estimator(pipe)
     direct = TrainingCurveDisplay.from_estimator(pipe[-1])
-    for a, b in [(display.loss_line_, direct.loss_line_),
-                 (display.validation_loss_line_, direct.validation_loss_line_),
-                 (display.validation_score_line_, direct.validation_score_line_),
-                 (display.best_epoch_line_, direct.best_epoch_line_)]:
+    for a, b in [
+        (display.loss_line_, direct.loss_line_),
+        (display.validation_loss_line_, direct.validation_loss_line_),
+        (display.validation_score_line_, direct.validation_score_line_),
+        (display.best_epoch_line_, direct.best_epoch_line_),
+    ]:
         np.testing.assert_array_equal(a.get_xydata(), b.get_xydata())
     assert display.best_epoch_line_.get_xdata()[0] == pipe[-1].best_iteration_
 
 
 def test_display_scoring(pyplot):
     X, y = _classification(2)
-    clf = BackpropClassifier(hidden_layer_sizes=(6,), max_iter=15, random_state=0,
-                             early_stopping=True, scoring="balanced_accuracy")
+    clf = BackpropClassifier(
+        hidden_layer_sizes=(6,),
+        max_iter=15,
+        random_state=0,
+        early_stopping=True,
+        scoring="balanced_accuracy",
+    )
     display = TrainingCurveDisplay.from_estimator(clf.fit(X, y))
     assert display.score_ax_.get_ylabel() == "validation balanced accuracy"
     # scoring='loss': the score is the negated validation loss, not drawn twice
@@ -467,7 +494,9 @@ def test_display_plot_on_given_axes_with_styles(pyplot):
     clf, _ = _fit_classifier("tanh", 2, early_stopping=True)
     fig, (ax1, ax2) = pyplot.subplots(1, 2)
     display = TrainingCurveDisplay.from_estimator(
-        clf, ax=ax2, loss_kw={"color": "black", "label": "loss"},
+        clf,
+        ax=ax2,
+        loss_kw={"color": "black", "label": "loss"},
         best_epoch_kw={"color": "red"},
     )
     assert display.ax_ is ax2 and display.figure_ is fig
@@ -479,8 +508,10 @@ def test_display_plot_on_given_axes_with_styles(pyplot):
 
 def test_display_aligns_short_validation_curves_with_the_last_epochs(pyplot):
     display = TrainingCurveDisplay(
-        loss_curve=[3.0, 2.0, 1.5, 1.2, 1.1], validation_loss_curve=[1.6, 1.4, 1.5],
-        validation_scores=[0.6, 0.7, 0.65], best_epoch=4,
+        loss_curve=[3.0, 2.0, 1.5, 1.2, 1.1],
+        validation_loss_curve=[1.6, 1.4, 1.5],
+        validation_scores=[0.6, 0.7, 0.65],
+        best_epoch=4,
     ).plot()
     np.testing.assert_array_equal(display.validation_loss_line_.get_xdata(), [3, 4, 5])
     np.testing.assert_array_equal(display.validation_score_line_.get_xdata(), [3, 4, 5])
@@ -528,8 +559,10 @@ def test_inspection_imports_without_matplotlib():
         """
     )
     result = subprocess.run(
-        [sys.executable, "-W", "ignore", "-c", script], capture_output=True,
-        text=True, check=True,
+        [sys.executable, "-W", "ignore", "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert "requires matplotlib" in result.stdout
     assert "pip install skbackprop[plot]" in result.stdout

@@ -43,8 +43,10 @@ MAX_ABS_DIFF = {"value": 0.0}  # largest |ours - sklearn| over all comparisons
 def initial_weights(layer_units, seed=2024):
     """Weights drawn by the test, independent of both libraries' initialisers."""
     rng = np.random.RandomState(seed)
-    coefs = [rng.uniform(-0.6, 0.6, (a, b)) for a, b in zip(layer_units[:-1],
-                                                               layer_units[1:])]
+    coefs = [
+        rng.uniform(-0.6, 0.6, (a, b))
+        for a, b in zip(layer_units[:-1], layer_units[1:])
+    ]
     intercepts = [rng.uniform(-0.2, 0.2, b) for b in layer_units[1:]]
     return coefs, intercepts
 
@@ -123,9 +125,15 @@ def _sample_weight(n):
 def fit_pair(kind, sample_weight=None, inject=True, **params):
     """Fit ours and sklearn's estimator with identical settings and data."""
     X, y = DATA[kind]
-    settings = dict(hidden_layer_sizes=HIDDEN, max_iter=5, shuffle=False,
-                    random_state=0, alpha=0.01, learning_rate_init=0.01,
-                    batch_size=64)  # 3 minibatches, the last one partial
+    settings = dict(
+        hidden_layer_sizes=HIDDEN,
+        max_iter=5,
+        shuffle=False,
+        random_state=0,
+        alpha=0.01,
+        learning_rate_init=0.01,
+        batch_size=64,
+    )  # 3 minibatches, the last one partial
     settings.update(params)
     if kind in ("squared_error", "poisson"):
         ours = OursRegressor(loss=kind, **settings)
@@ -162,8 +170,9 @@ def assert_same_fit(ours, theirs, kind):
         assert ours.t_ == theirs.t_
     for k, (Wa, Wb) in enumerate(zip(ours.coefs_, theirs.coefs_, strict=True)):
         assert_same(Wa, Wb, f"coefs_[{k}]")
-    for k, (ba, bb) in enumerate(zip(ours.intercepts_, theirs.intercepts_,
-                                     strict=True)):
+    for k, (ba, bb) in enumerate(
+        zip(ours.intercepts_, theirs.intercepts_, strict=True)
+    ):
         assert_same(ba, bb, f"intercepts_[{k}]")
     assert ours.out_activation_ == theirs.out_activation_
     assert ours.n_outputs_ == theirs.n_outputs_
@@ -176,8 +185,9 @@ def assert_same_fit(ours, theirs, kind):
         assert_same(ours.predict(X), theirs.predict(X), "predict")
     # training really moved the weights away from the injected start
     if ours.inject:
-        start, _ = initial_weights([W.shape[0] for W in ours.coefs_]
-                                   + [ours.n_outputs_])
+        start, _ = initial_weights(
+            [W.shape[0] for W in ours.coefs_] + [ours.n_outputs_]
+        )
         assert max(np.abs(Wa - W0).max() for Wa, W0 in zip(ours.coefs_, start)) > 1e-3
 
 
@@ -219,15 +229,26 @@ def test_parity_shuffle(kind, solver):
 @pytest.mark.parametrize("kind", ["binary", "multilabel", "squared_error", "poisson"])
 def test_parity_early_stopping(kind, solver, use_sample_weight):
     sw = _sample_weight(150) if use_sample_weight else None
-    ours, theirs = fit_pair(kind, sample_weight=sw, early_stopping=True,
-                            validation_fraction=0.2, shuffle=True, max_iter=12,
-                            n_iter_no_change=3, learning_rate_init=0.05,
-                            **SOLVERS[solver])
+    ours, theirs = fit_pair(
+        kind,
+        sample_weight=sw,
+        early_stopping=True,
+        validation_fraction=0.2,
+        shuffle=True,
+        max_iter=12,
+        n_iter_no_change=3,
+        learning_rate_init=0.05,
+        **SOLVERS[solver],
+    )
     assert len(ours.validation_scores_) == ours.n_iter_
-    assert_same(ours.validation_scores_, theirs.validation_scores_,
-                "validation_scores_")
-    assert_same(ours.best_validation_score_, theirs.best_validation_score_,
-                "best_validation_score_")
+    assert_same(
+        ours.validation_scores_, theirs.validation_scores_, "validation_scores_"
+    )
+    assert_same(
+        ours.best_validation_score_,
+        theirs.best_validation_score_,
+        "best_validation_score_",
+    )
     assert ours.best_loss_ is None and theirs.best_loss_ is None
     assert_same_fit(ours, theirs, kind)
 
@@ -238,15 +259,23 @@ def test_parity_schedules_and_stopping(kind, learning_rate):
     # tol=10 makes every epoch after the first a non-improvement: 'constant' and
     # 'invscaling' stop after 1 + (n_iter_no_change + 1) epochs, 'adaptive'
     # divides the rate by 5 instead and goes on
-    ours, theirs = fit_pair(kind, solver="sgd", learning_rate=learning_rate,
-                            learning_rate_init=0.1, power_t=0.3, tol=10.0,
-                            n_iter_no_change=1, max_iter=7)
+    ours, theirs = fit_pair(
+        kind,
+        solver="sgd",
+        learning_rate=learning_rate,
+        learning_rate_init=0.1,
+        power_t=0.3,
+        tol=10.0,
+        n_iter_no_change=1,
+        max_iter=7,
+    )
     assert ours.n_iter_ == (7 if learning_rate == "adaptive" else 3)
     assert_same_fit(ours, theirs, kind)
     assert_same(ours.best_loss_, theirs.best_loss_, "best_loss_")
     # the rates the two schedules ended with (sklearn keeps it on its optimizer)
-    assert_same(ours._schedule.learning_rate, theirs._optimizer.learning_rate,
-                "learning_rate")
+    assert_same(
+        ours._schedule.learning_rate, theirs._optimizer.learning_rate, "learning_rate"
+    )
     if learning_rate != "constant":
         assert ours._schedule.learning_rate < 0.1
 
@@ -262,9 +291,13 @@ def test_parity_activations(kind, activation):
 @pytest.mark.parametrize("kind", KINDS)
 def test_default_initial_weights_coincide(kind, activation):
     # no injection: each library draws its own weights from random_state=0
-    ours, theirs = fit_pair(kind, inject=False, activation=activation,
-                            solver="adam", shuffle=True)
-    for a, b in zip(ours.drawn_coefs_ + ours.drawn_intercepts_,
-                    theirs.drawn_coefs_ + theirs.drawn_intercepts_, strict=True):
+    ours, theirs = fit_pair(
+        kind, inject=False, activation=activation, solver="adam", shuffle=True
+    )
+    for a, b in zip(
+        ours.drawn_coefs_ + ours.drawn_intercepts_,
+        theirs.drawn_coefs_ + theirs.drawn_intercepts_,
+        strict=True,
+    ):
         np.testing.assert_array_equal(a, b)
     assert_same_fit(ours, theirs, kind)

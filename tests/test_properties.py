@@ -30,8 +30,20 @@ SETTINGS = settings(
 
 DTYPES = [np.float64, np.float32, np.int64, np.bool_]
 SOLVERS = ["sgd", "adam", "adamw", "rmsprop", "lbfgs"]
-EXTREMES = [0.0, 1.0, -1.0, 1e-300, -1e-300, 1e300, -1e300, 1e30, -1e30,
-            np.nan, np.inf, -np.inf]
+EXTREMES = [
+    0.0,
+    1.0,
+    -1.0,
+    1e-300,
+    -1e-300,
+    1e300,
+    -1e300,
+    1e30,
+    -1e30,
+    np.nan,
+    np.inf,
+    -np.inf,
+]
 
 
 @st.composite
@@ -50,8 +62,13 @@ def matrices(draw):
             st.sampled_from(EXTREMES),
             st.floats(allow_nan=True, allow_infinity=True),
         )
-    X = draw(hnp.arrays(np.float64 if dtype in (np.float32,) else dtype,
-                        (n_samples, n_features), elements=elements))
+    X = draw(
+        hnp.arrays(
+            np.float64 if dtype in (np.float32,) else dtype,
+            (n_samples, n_features),
+            elements=elements,
+        )
+    )
     if dtype is np.float32:
         with np.errstate(over="ignore"):  # 1e300 becomes inf: part of the test
             X = X.astype(np.float32)
@@ -63,8 +80,13 @@ def matrices(draw):
 def _targets(draw, Estimator, n_samples):
     if Estimator is BackpropClassifier:
         labels = draw(st.sampled_from([[0, 1], [0, 1, 2], ["a", "b"], [True, False]]))
-        return np.array(draw(st.lists(st.sampled_from(labels), min_size=n_samples,
-                                      max_size=n_samples)))
+        return np.array(
+            draw(
+                st.lists(
+                    st.sampled_from(labels), min_size=n_samples, max_size=n_samples
+                )
+            )
+        )
     values = st.one_of(st.floats(-100, 100), st.sampled_from(EXTREMES))
     return draw(hnp.arrays(np.float64, (n_samples,), elements=values))
 
@@ -120,9 +142,7 @@ def test_fit_and_predict_give_finite_predictions_or_a_clear_error(problem):
         # they mean a silent inf or NaN somewhere
         warnings.simplefilter("error", RuntimeWarning)
         warnings.filterwarnings("ignore", category=UserWarning)  # e.g. batch_size
-        warnings.filterwarnings(
-            "ignore", module="sklearn", category=UserWarning
-        )
+        warnings.filterwarnings("ignore", module="sklearn", category=UserWarning)
         from sklearn.exceptions import ConvergenceWarning
 
         warnings.simplefilter("ignore", ConvergenceWarning)

@@ -10,8 +10,15 @@ pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceW
 
 
 def _reg(**params):
-    return BackpropRegressor(**{"hidden_layer_sizes": (16,), "solver": "lbfgs",
-                                "max_iter": 300, "random_state": 0, **params})
+    return BackpropRegressor(
+        **{
+            "hidden_layer_sizes": (16,),
+            "solver": "lbfgs",
+            "max_iter": 300,
+            "random_state": 0,
+            **params,
+        }
+    )
 
 
 def test_multi_output_regression():
@@ -36,7 +43,9 @@ def test_poisson_fits_counts():
     reg = _reg(loss="poisson", hidden_layer_sizes=(8,), alpha=3.0).fit(X, y)
     assert reg.out_activation_ == "exp"
     assert (reg.predict(X) > 0).all()
-    assert np.corrcoef(reg.predict(X), np.exp(0.5 * X[:, 0] - 0.3 * X[:, 1]))[0, 1] > 0.9
+    assert (
+        np.corrcoef(reg.predict(X), np.exp(0.5 * X[:, 0] - 0.3 * X[:, 1]))[0, 1] > 0.9
+    )
 
 
 def test_poisson_refuses_negative_targets():

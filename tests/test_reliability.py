@@ -32,20 +32,29 @@ STOCHASTIC = ["sgd", "adam", "adamw", "rmsprop"]
 def _data(Estimator, n_samples=90):
     if Estimator is BackpropClassifier:
         X, y = make_classification(
-            n_samples=n_samples, n_features=5, n_informative=3, n_classes=3,
+            n_samples=n_samples,
+            n_features=5,
+            n_informative=3,
+            n_classes=3,
             random_state=0,
         )
         y = np.array(["ant", "bee", "cat"])[y]  # string labels survive the trip too
     else:
-        X, y = make_regression(n_samples=n_samples, n_features=5, noise=0.1,
-                               random_state=0)
+        X, y = make_regression(
+            n_samples=n_samples, n_features=5, noise=0.1, random_state=0
+        )
         y = y / y.std()
     return StandardScaler().fit_transform(X), y
 
 
 def _estimator(Estimator, solver="adam", **params):
-    params = {"hidden_layer_sizes": (6,), "max_iter": 8, "random_state": 0,
-              "solver": solver, **params}
+    params = {
+        "hidden_layer_sizes": (6,),
+        "max_iter": 8,
+        "random_state": 0,
+        "solver": solver,
+        **params,
+    }
     if solver != "lbfgs":
         # a schedule with state and a warm-up, so that both must survive the trip
         params.setdefault("learning_rate", "adaptive")
@@ -147,7 +156,10 @@ def test_same_random_state_bit_identical_in_fresh_interpreters(tmp_path):
     runs = [
         subprocess.run(
             [sys.executable, str(script)],
-            capture_output=True, text=True, check=True, timeout=300,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=300,
         ).stdout.splitlines()
         for _ in range(2)
     ]
@@ -159,7 +171,8 @@ def test_same_random_state_bit_identical_in_fresh_interpreters(tmp_path):
         warnings.simplefilter("ignore")
         here = [
             f"{E.__name__} {solver} {namespace['digest'](namespace['fit'](E, solver))}"
-            for E in ESTIMATORS for solver in ("sgd", "adam", "lbfgs")
+            for E in ESTIMATORS
+            for solver in ("sgd", "adam", "lbfgs")
         ]
     assert here == runs[0]
 

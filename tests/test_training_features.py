@@ -36,8 +36,13 @@ def blobs():
 # ----------------------------------------------------------- class weights
 def test_balanced_class_weight_raises_minority_recall():
     X, y = make_classification(
-        n_samples=2000, n_features=6, n_informative=3, weights=[0.95, 0.05],
-        class_sep=0.5, flip_y=0.02, random_state=1,
+        n_samples=2000,
+        n_features=6,
+        n_informative=3,
+        weights=[0.95, 0.05],
+        class_sep=0.5,
+        flip_y=0.02,
+        random_state=1,
     )
     X_tr, X_te, y_tr, y_te = train_test_split(X, y, stratify=y, random_state=0)
     params = dict(hidden_layer_sizes=(16,), max_iter=60, random_state=0)
@@ -83,8 +88,13 @@ def test_dropout_masks_change_between_batches_and_keep_the_scale():
 
 def test_dropout_is_reproducible_and_off_at_predict(blobs):
     X, y = blobs
-    params = dict(hidden_layer_sizes=(32,), dropout=0.5, max_iter=50,
-                  learning_rate_init=0.01, random_state=3)
+    params = dict(
+        hidden_layer_sizes=(32,),
+        dropout=0.5,
+        max_iter=50,
+        learning_rate_init=0.01,
+        random_state=3,
+    )
     a = BackpropClassifier(**params).fit(X, y)
     b = BackpropClassifier(**params).fit(X, y)
     np.testing.assert_array_equal(a.coefs_[0], b.coefs_[0])
@@ -101,8 +111,12 @@ def test_quantile_loss_covers_the_quantile():
     y = np.sin(X[:, 0]) + rng.normal(scale=0.5, size=3000)
     X_tr, X_te, y_tr, y_te = train_test_split(X, y, random_state=0)
     reg = BackpropRegressor(
-        loss="quantile", quantile=0.9, hidden_layer_sizes=(16,), max_iter=100,
-        learning_rate_init=0.01, random_state=0,
+        loss="quantile",
+        quantile=0.9,
+        hidden_layer_sizes=(16,),
+        max_iter=100,
+        learning_rate_init=0.01,
+        random_state=0,
     ).fit(X_tr, y_tr)
     coverage = np.mean(y_te <= reg.predict(X_te))
     assert 0.85 < coverage < 0.95
@@ -129,15 +143,22 @@ def test_absolute_error_estimates_the_median():
     X = np.ones((2001, 1))
     y = rng.exponential(size=2001)  # median log 2, mean 1
     reg = BackpropRegressor(
-        loss="absolute_error", hidden_layer_sizes=(), solver="adam",
-        learning_rate_init=0.05, max_iter=200, random_state=0, alpha=0,
+        loss="absolute_error",
+        hidden_layer_sizes=(),
+        solver="adam",
+        learning_rate_init=0.05,
+        max_iter=200,
+        random_state=0,
+        alpha=0,
     ).fit(X, y)
     assert abs(reg.predict(X[:1])[0] - np.median(y)) < 0.05
 
 
 def test_label_smoothing_softens_probabilities(blobs):
     X, y = blobs
-    params = dict(hidden_layer_sizes=(32,), solver="lbfgs", max_iter=200, random_state=0)
+    params = dict(
+        hidden_layer_sizes=(32,), solver="lbfgs", max_iter=200, random_state=0
+    )
     sharp = BackpropClassifier(**params).fit(X, y)
     smooth = BackpropClassifier(label_smoothing=0.3, **params).fit(X, y)
     confidence = {
@@ -169,7 +190,10 @@ def test_rmsprop_step_by_hand():
 def test_new_solvers_learn(solver, blobs):
     X, y = blobs
     clf = BackpropClassifier(
-        hidden_layer_sizes=(32,), solver=solver, max_iter=100, learning_rate_init=0.01,
+        hidden_layer_sizes=(32,),
+        solver=solver,
+        max_iter=100,
+        learning_rate_init=0.01,
         random_state=0,
     ).fit(X, y)
     assert clf.score(X, y) > 0.9
@@ -200,8 +224,16 @@ def test_max_grad_norm_clips_each_step():
     rng = np.random.RandomState(0)
     net = Network([3, 4, 1], "tanh", "squared_error", np.float64)
     net.params[...] = rng.normal(size=net.params.size)
-    trainer = Trainer(net, None, None, alpha=0.0, batch_size=10, shuffle=False,
-                      rng=rng, max_grad_norm=0.01)
+    trainer = Trainer(
+        net,
+        None,
+        None,
+        alpha=0.0,
+        batch_size=10,
+        shuffle=False,
+        rng=rng,
+        max_grad_norm=0.01,
+    )
     net.loss_and_grads(rng.normal(size=(10, 3)), rng.normal(size=(10, 1)) * 100)
     norm = trainer._clip(net.grads)
     assert norm > 0.01
@@ -230,8 +262,14 @@ def test_best_weights_are_restored_with_the_validation_loss():
     y = y / y.std()
     X_tr, X_val, y_tr, y_val = train_test_split(X, y, test_size=30, random_state=0)
     est = BackpropRegressor(
-        hidden_layer_sizes=(64,), alpha=0, max_iter=300, learning_rate_init=0.01,
-        scoring="loss", early_stopping=True, n_iter_no_change=5, random_state=0,
+        hidden_layer_sizes=(64,),
+        alpha=0,
+        max_iter=300,
+        learning_rate_init=0.01,
+        scoring="loss",
+        early_stopping=True,
+        n_iter_no_change=5,
+        random_state=0,
     ).fit(X_tr, y_tr, X_val=X_val, y_val=y_val)
     curve = est.validation_loss_curve_
     assert est.best_iteration_ == int(np.argmin(curve)) + 1 < len(curve)
@@ -246,8 +284,13 @@ def test_early_stopping_on_any_metric(scoring, blobs):
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)  # stopping is not a failure
         est = BackpropClassifier(
-            hidden_layer_sizes=(16,), early_stopping=True, scoring=scoring,
-            n_iter_no_change=3, max_iter=500, learning_rate_init=0.05, random_state=0,
+            hidden_layer_sizes=(16,),
+            early_stopping=True,
+            scoring=scoring,
+            n_iter_no_change=3,
+            max_iter=500,
+            learning_rate_init=0.05,
+            random_state=0,
         ).fit(X, y)
     assert est.n_iter_ < 500 and len(est.validation_scores_) == est.n_iter_
     assert est.best_validation_score_ == max(est.validation_scores_)
@@ -259,8 +302,13 @@ def test_callable_scoring(blobs):
     def minus_errors(estimator, X, y):
         return -np.sum(estimator.predict(X) != y)
 
-    est = BackpropClassifier(hidden_layer_sizes=(8,), max_iter=5, scoring=minus_errors,
-                             early_stopping=True, random_state=0).fit(X, y)
+    est = BackpropClassifier(
+        hidden_layer_sizes=(8,),
+        max_iter=5,
+        scoring=minus_errors,
+        early_stopping=True,
+        random_state=0,
+    ).fit(X, y)
     assert all(float(s).is_integer() and s <= 0 for s in est.validation_scores_)
 
 
@@ -279,8 +327,9 @@ def test_validation_set_through_pipeline_and_grid_search():
         direct = clone(clf).fit(
             pipe[0].transform(X_tr), y_tr, X_val=pipe[0].transform(X_val), y_val=y_val
         )
-        np.testing.assert_allclose(pipe[-1].validation_loss_curve_,
-                                   direct.validation_loss_curve_)
+        np.testing.assert_allclose(
+            pipe[-1].validation_loss_curve_, direct.validation_loss_curve_
+        )
         search = GridSearchCV(pipe, {"net__alpha": [1e-4, 1e-1]}, cv=2)
         search.fit(X_tr, y_tr, X_val=X_val, y_val=y_val)
     assert len(search.best_estimator_[-1].validation_loss_curve_) == 10
@@ -299,8 +348,13 @@ def test_validation_set_errors(blobs):
 
 def test_lbfgs_with_validation_set_restores_best(blobs):
     X, y = blobs
-    est = BackpropClassifier(hidden_layer_sizes=(16,), solver="lbfgs", max_iter=30,
-                             random_state=0, scoring="loss")
+    est = BackpropClassifier(
+        hidden_layer_sizes=(16,),
+        solver="lbfgs",
+        max_iter=30,
+        random_state=0,
+        scoring="loss",
+    )
     est.fit(X[:200], y[:200], X_val=X[200:], y_val=y[200:])
     assert len(est.validation_scores_) == len(est.loss_curve_)
     assert est.best_validation_score_ == max(est.validation_scores_)
@@ -313,8 +367,13 @@ def test_learning_rate_1e3_warns_and_keeps_finite_weights(Estimator, solver, blo
     X, y = blobs
     if Estimator is BackpropRegressor:
         y = y.astype(float)
-    est = Estimator(hidden_layer_sizes=(16,), solver=solver, learning_rate_init=1e3,
-                    max_iter=50, random_state=0)
+    est = Estimator(
+        hidden_layer_sizes=(16,),
+        solver=solver,
+        learning_rate_init=1e3,
+        max_iter=50,
+        random_state=0,
+    )
     if solver == "lbfgs":  # no learning rate: it must simply stay finite
         est.fit(X, y)
     else:

@@ -20,7 +20,8 @@ as :math:`1/m` across such a jump, so path integrals split there.
 .. math::
 
     \\tanh'(z) = 1 - a^2, \\qquad \\sigma'(z) = a (1 - a), \\qquad
-    \\mathrm{relu}'(z) = [a > 0], \\qquad \\mathrm{elu}'(z) = [a > 0] + [a \\le 0](a + 1)
+    \\mathrm{relu}'(z) = [a > 0], \\qquad
+    \\mathrm{elu}'(z) = [a > 0] + [a \\le 0](a + 1)
 
     \\mathrm{softplus}'(z) = \\sigma(z) = 1 - e^{-a}, \\qquad
     \\mathrm{gelu}'(z) = \\Phi(z) + z \\varphi(z), \\qquad
@@ -28,8 +29,8 @@ as :math:`1/m` across such a jump, so path integrals split there.
 """
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 from scipy.special import erf, expit

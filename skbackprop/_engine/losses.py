@@ -12,9 +12,10 @@ A :class:`Loss` knows three things about the output layer:
     longer needs.
 
 The identity-link losses (absolute error, Huber, quantile) differentiate the
-loss alone, since :math:`P = Z`. For the canonical pairs (softmax with log loss, logistic with binary log loss,
-identity with squared error, exp with Poisson deviance) the chain rule through
-the link collapses to the same expression:
+loss alone, since :math:`P = Z`. For the canonical pairs (softmax with log
+loss, logistic with binary log loss, identity with squared error, exp with
+Poisson deviance) the chain rule through the link collapses to the same
+expression:
 
 .. math::
 
@@ -36,9 +37,9 @@ for an upstream gradient ``G`` of the same shape as ``P``:
     P \\odot \\bigl(G - (G \\odot P) \\mathbf{1} \\mathbf{1}^\\top\\bigr)
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import Callable
 
 import numpy as np
 from scipy.special import expit, xlogy
@@ -159,7 +160,9 @@ LOSSES = {
     "poisson": Loss(_exp, poisson_deviance, residual, "exp"),
     "log_loss": Loss(_softmax, log_loss, residual, "softmax"),
     "binary_log_loss": Loss(_logistic, binary_log_loss, residual, "logistic"),
-    "absolute_error": Loss(_identity, absolute_error, absolute_error_gradient, "identity"),
+    "absolute_error": Loss(
+        _identity, absolute_error, absolute_error_gradient, "identity"
+    ),
     "huber": Loss(_identity, huber, huber_gradient, "identity", ("delta",)),
     "quantile": Loss(_identity, pinball, pinball_gradient, "identity", ("quantile",)),
 }

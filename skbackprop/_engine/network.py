@@ -67,8 +67,16 @@ class Network:
         Parameters of the loss, e.g. ``{"delta": 1.0}`` for 'huber'.
     """
 
-    def __init__(self, layer_units, activation, loss, dtype, dropout=0.0, rng=None,
-                 loss_params=None):
+    def __init__(
+        self,
+        layer_units,
+        activation,
+        loss,
+        dtype,
+        dropout=0.0,
+        rng=None,
+        loss_params=None,
+    ):
         self.layer_units = list(layer_units)
         self.activation = activation
         self.loss = LOSSES[loss].bind(**(loss_params or {}))

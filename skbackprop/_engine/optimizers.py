@@ -124,8 +124,16 @@ class AdamW(Adam):
         W \\leftarrow (1 - \\eta \\lambda) W, \\quad\\text{then the Adam step}
     """
 
-    def __init__(self, n_params, dtype, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
-                 weight_decay=0.0, n_decay=None):
+    def __init__(
+        self,
+        n_params,
+        dtype,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        weight_decay=0.0,
+        n_decay=None,
+    ):
         super().__init__(n_params, dtype, beta_1, beta_2, epsilon)
         self.weight_decay = weight_decay
         self.n_decay = n_params if n_decay is None else n_decay

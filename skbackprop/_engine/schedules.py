@@ -6,7 +6,6 @@ monitored quantity stopped improving: ``True`` to go on training (it lowered
 the rate), ``False`` to stop.
 """
 
-
 import math
 
 
@@ -53,7 +52,9 @@ class Cosine(Constant):
 
     def epoch_end(self, epoch, t):
         progress = min(epoch / max(self.n_epochs, 1), 1.0)
-        self.learning_rate = 0.5 * self.learning_rate_init * (1 + math.cos(math.pi * progress))
+        self.learning_rate = (
+            0.5 * self.learning_rate_init * (1 + math.cos(math.pi * progress))
+        )
 
 
 class Warmup:
@@ -83,8 +84,9 @@ class Warmup:
         return self.schedule.on_plateau()
 
 
-def make_schedule(name, learning_rate_init, *, power_t=0.5, n_epochs=200,
-                  warmup_epochs=0):
+def make_schedule(
+    name, learning_rate_init, *, power_t=0.5, n_epochs=200, warmup_epochs=0
+):
     """The schedule ``name``, behind a warm-up when ``warmup_epochs > 0``."""
     # cosine anneals over the epochs left after the warm-up
     schedule = SCHEDULES[name](

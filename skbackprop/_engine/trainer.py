@@ -58,8 +58,18 @@ class Trainer:
         Loss of the very first batch, at the initial weights.
     """
 
-    def __init__(self, network, optimizer, schedule, *, alpha, batch_size, shuffle,
-                 rng, max_grad_norm=None):
+    def __init__(
+        self,
+        network,
+        optimizer,
+        schedule,
+        *,
+        alpha,
+        batch_size,
+        shuffle,
+        rng,
+        max_grad_norm=None,
+    ):
         self.network, self.optimizer, self.schedule = network, optimizer, schedule
         self.alpha, self.batch_size = alpha, batch_size
         self.shuffle, self.rng = shuffle, rng
@@ -123,8 +133,9 @@ class Trainer:
         return max_epochs, "max_iter"
 
 
-def fit_lbfgs(network, X, Y, sample_weight, *, alpha, max_iter, max_fun, tol,
-              iteration_end=None):
+def fit_lbfgs(
+    network, X, Y, sample_weight, *, alpha, max_iter, max_fun, tol, iteration_end=None
+):
     """Minimise the full-batch objective with scipy's L-BFGS-B.
 
     Returns scipy's ``OptimizeResult``; the network holds its solution, or
@@ -165,8 +176,12 @@ def fit_lbfgs(network, X, Y, sample_weight, *, alpha, max_iter, max_fun, tol,
         # scipy lets the interrupt through from inside fun or callback
         params[...] = last_good
         return scipy.optimize.OptimizeResult(
-            x=last_good.astype(np.float64), fun=done["fun"], nit=done["nit"],
-            status=-1, success=False, interrupted=True,
+            x=last_good.astype(np.float64),
+            fun=done["fun"],
+            nit=done["nit"],
+            status=-1,
+            success=False,
+            interrupted=True,
             message="interrupted by the user (KeyboardInterrupt)",
         )
     finite = np.isfinite(result.fun) and np.isfinite(result.x).all()

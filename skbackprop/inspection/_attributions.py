@@ -26,7 +26,8 @@ def _engine_network(estimator):
     """An engine Network in float64 carrying the estimator's fitted weights."""
     # any loss with the fitted output activation: the loss never enters dP/dX
     loss = next(
-        name for name, spec in LOSSES.items()
+        name
+        for name, spec in LOSSES.items()
         if spec.out_activation == estimator.out_activation_
     )
     layer_units = [W.shape[0] for W in estimator.coefs_] + [estimator.n_outputs_]

@@ -179,23 +179,33 @@ class TrainingCurveDisplay:
             _, ax = plt.subplots()
         loss = np.asarray(self.loss_curve, dtype=float)
         self.loss_line_ = ax.plot(
-            np.arange(1, len(loss) + 1), loss,
+            np.arange(1, len(loss) + 1),
+            loss,
             **{"label": "train loss", "color": "C0", **(loss_kw or {})},
         )[0]
         self.validation_loss_line_ = None
         if self.validation_loss_curve is not None:
             val_loss = np.asarray(self.validation_loss_curve, dtype=float)
             self.validation_loss_line_ = ax.plot(
-                self._epochs(val_loss), val_loss,
-                **{"label": "validation loss", "color": "C1",
-                   **(validation_loss_kw or {})},
+                self._epochs(val_loss),
+                val_loss,
+                **{
+                    "label": "validation loss",
+                    "color": "C1",
+                    **(validation_loss_kw or {}),
+                },
             )[0]
         self.best_epoch_line_ = None
         if self.best_epoch is not None:
             self.best_epoch_line_ = ax.axvline(
                 self.best_epoch,
-                **{"label": f"best epoch ({self.best_epoch})", "color": "0.4",
-                   "linestyle": "--", "linewidth": 1, **(best_epoch_kw or {})},
+                **{
+                    "label": f"best epoch ({self.best_epoch})",
+                    "color": "0.4",
+                    "linestyle": "--",
+                    "linewidth": 1,
+                    **(best_epoch_kw or {}),
+                },
             )
         ax.set_xlabel("epoch")
         ax.set_ylabel("loss")
@@ -206,9 +216,13 @@ class TrainingCurveDisplay:
             score_name = self.score_name or "score"
             self.score_ax_ = ax.twinx()
             self.validation_score_line_ = self.score_ax_.plot(
-                self._epochs(scores), scores,
-                **{"label": f"validation {score_name}", "color": "C2",
-                   **(validation_score_kw or {})},
+                self._epochs(scores),
+                scores,
+                **{
+                    "label": f"validation {score_name}",
+                    "color": "C2",
+                    **(validation_score_kw or {}),
+                },
             )[0]
             self.score_ax_.set_ylabel(f"validation {score_name}")
             handles = [*handles, self.validation_score_line_]
@@ -296,16 +310,16 @@ class TrainingCurveDisplay:
         >>> plt.close("all")
         """
         _check_matplotlib_support(f"{cls.__name__}.from_estimator")
-        est, _ = _check_backprop_estimator(
-            estimator, f"{cls.__name__}.from_estimator"
-        )
+        est, _ = _check_backprop_estimator(estimator, f"{cls.__name__}.from_estimator")
         loss_curve = list(est.loss_curve_)
         val_loss, scores = est.validation_loss_curve_, est.validation_scores_
         if val_loss is not None and est.best_iteration_ is not None:
             best_epoch = len(loss_curve) - len(scores) + est.best_iteration_
         elif np.isfinite(loss_curve).any():
-            best_epoch = int(np.nanargmin(np.where(np.isfinite(loss_curve),
-                                                   loss_curve, np.nan))) + 1
+            best_epoch = (
+                int(np.nanargmin(np.where(np.isfinite(loss_curve), loss_curve, np.nan)))
+                + 1
+            )
         else:
             best_epoch = None
         display = cls(

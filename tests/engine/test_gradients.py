@@ -115,8 +115,14 @@ def make_problem(activation, loss, n_out, seed=0, dropout=0.0):
     builder = _targets(loss)[0]
     for s in range(seed, seed + 100):
         rng = np.random.RandomState(s)
-        net = Network(HIDDEN + [n_out], activation, loss, np.float64, dropout=dropout,
-                      rng=np.random.RandomState(s))
+        net = Network(
+            HIDDEN + [n_out],
+            activation,
+            loss,
+            np.float64,
+            dropout=dropout,
+            rng=np.random.RandomState(s),
+        )
         net.params[...] = rng.uniform(-0.8, 0.8, net.params.size)
         X = rng.normal(size=(N_SAMPLES, HIDDEN[0]))
         Y = builder(rng, N_SAMPLES, n_out)
@@ -148,8 +154,9 @@ def network_rel_error(net, X, Y, sw, alpha, reset_rng=None):
 def test_network_gradient(activation, loss, n_out, alpha, use_sample_weight):
     net, X, Y, sw = make_problem(activation, loss, n_out)
     X0, Y0, sw0 = X.copy(), Y.copy(), sw.copy()
-    err, analytic = network_rel_error(net, X, Y, sw if use_sample_weight else None,
-                                      alpha)
+    err, analytic = network_rel_error(
+        net, X, Y, sw if use_sample_weight else None, alpha
+    )
     assert np.linalg.norm(analytic) > 1e-6  # a check of a zero gradient proves little
     assert err < MAX_REL_ERROR, f"relative gradient error {err:.3g}"
     # the caller's data is never modified
@@ -219,13 +226,11 @@ def _pinball(R, quantile=0.5):
 REFERENCE_LOSSES = {
     "squared_error": lambda Y, Z: 0.5 * ((Z - Y) ** 2).sum(axis=1),
     "log_loss": lambda Y, Z: -(Y * np.log(_softmax(Z))).sum(axis=1),
-    "binary_log_loss": lambda Y, Z: -(
-        Y * np.log(_sigmoid(Z)) + (1 - Y) * np.log(1 - _sigmoid(Z))
-    ).sum(axis=1),
+    "binary_log_loss": lambda Y, Z: (
+        -(Y * np.log(_sigmoid(Z)) + (1 - Y) * np.log(1 - _sigmoid(Z))).sum(axis=1)
+    ),
     # half the Poisson deviance, with 0 log 0 = 0
-    "poisson": lambda Y, Z: (
-        _safe_ylog(Y, Y / np.exp(Z)) - Y + np.exp(Z)
-    ).sum(axis=1),
+    "poisson": lambda Y, Z: (_safe_ylog(Y, Y / np.exp(Z)) - Y + np.exp(Z)).sum(axis=1),
     "absolute_error": lambda Y, Z: np.abs(Z - Y).sum(axis=1),
     "huber": lambda Y, Z: _huber(Z - Y).sum(axis=1),
     "quantile": lambda Y, Z: _pinball(Y - Z).sum(axis=1),
@@ -345,8 +350,9 @@ def test_dropout_gradient_with_fixed_mask(rate):
 
 
 # ------------------------------------- targets the estimators construct
-@pytest.mark.parametrize("loss, n_out", [("log_loss", 3), ("binary_log_loss", 1),
-                                         ("binary_log_loss", 3)])
+@pytest.mark.parametrize(
+    "loss, n_out", [("log_loss", 3), ("binary_log_loss", 1), ("binary_log_loss", 3)]
+)
 @pytest.mark.parametrize("smoothing", [0.1, 0.4])
 def test_gradient_with_label_smoothing_and_class_weights(loss, n_out, smoothing):
     """Smoothed targets (not 0/1) and class-weighted samples, as the classifier

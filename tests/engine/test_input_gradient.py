@@ -53,8 +53,14 @@ def make_network(activation, link, n_out, seed=0, dropout=0.0):
     """Random weights and inputs with no hidden pre-activation near a kink."""
     for s in range(seed, seed + 100):
         rng = np.random.RandomState(s)
-        net = Network(LAYERS + [n_out], activation, LOSS_OF_LINK[link], np.float64,
-                      dropout=dropout, rng=np.random.RandomState(s))
+        net = Network(
+            LAYERS + [n_out],
+            activation,
+            LOSS_OF_LINK[link],
+            np.float64,
+            dropout=dropout,
+            rng=np.random.RandomState(s),
+        )
         net.params[...] = rng.uniform(-0.8, 0.8, net.params.size)
         X = rng.normal(size=(N_SAMPLES, LAYERS[0]))
         A, near_kink = X, False

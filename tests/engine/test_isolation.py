@@ -100,16 +100,26 @@ def _package_dir():
 
 @pytest.mark.parametrize("blocker", sorted(BLOCKERS))
 def test_engine_runs_without_sklearn(blocker):
-    script = SCRIPT.format(blocker=textwrap.dedent(BLOCKERS[blocker]),
-                           package_dir=_package_dir())
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True,
-                          text=True, timeout=120)
+    script = SCRIPT.format(
+        blocker=textwrap.dedent(BLOCKERS[blocker]), package_dir=_package_dir()
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout.strip().splitlines()[-1])
     assert report["leaked"] == []
     assert report["package_file"] is None  # skbackprop/__init__.py never ran
-    expected = {"activations", "initializers", "layers", "losses", "network",
-                "optimizers", "schedules", "trainer"}
+    expected = {
+        "activations",
+        "initializers",
+        "layers",
+        "losses",
+        "network",
+        "optimizers",
+        "schedules",
+        "trainer",
+    }
     found = {name.rsplit(".", 1)[-1] for name in report["modules"]}
     assert expected <= found, found
 
@@ -117,7 +127,11 @@ def test_engine_runs_without_sklearn(blocker):
 def test_blocker_really_blocks_the_estimators():
     # guard against a blocker that lets sklearn through: the estimators need it
     script = textwrap.dedent(BLOCKERS["meta_path"]) + "\nimport skbackprop\n"
-    proc = subprocess.run([sys.executable, "-c", "import sys\n" + script],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", "import sys\n" + script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode != 0
     assert "sklearn is blocked" in proc.stderr

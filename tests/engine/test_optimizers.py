@@ -74,8 +74,9 @@ def adam_reference(steps, beta_1, beta_2, epsilon):
     return out, m, v
 
 
-@pytest.mark.parametrize("beta_1, beta_2, epsilon", [(0.9, 0.999, 1e-8),
-                                                      (0.5, 0.75, 0.1)])
+@pytest.mark.parametrize(
+    "beta_1, beta_2, epsilon", [(0.9, 0.999, 1e-8), (0.5, 0.75, 0.1)]
+)
 def test_adam_hand_computed(beta_1, beta_2, epsilon):
     steps = [(G1, 0.01), (G2, 0.01), (G3, 0.002)]
     opt = Adam(3, np.float64, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
@@ -134,8 +135,9 @@ def test_invscaling_schedule(power_t):
     assert s.learning_rate == 0.1
     for epoch, t in [(1, 150), (2, 300), (3, 450)]:
         s.epoch_end(epoch, t)
-        np.testing.assert_allclose(s.learning_rate, 0.1 / (t + 1) ** power_t,
-                                   rtol=1e-15)
+        np.testing.assert_allclose(
+            s.learning_rate, 0.1 / (t + 1) ** power_t, rtol=1e-15
+        )
     s = InvScaling(0.1, power_t=0.5)
     s.epoch_end(1, 99)
     np.testing.assert_allclose(s.learning_rate, 0.01, rtol=1e-15)
@@ -166,8 +168,9 @@ def test_adaptive_schedule_stops_at_threshold():
 
 # ------------------------------------------------------------ registries
 def _str_options(estimator, param):
-    options = [c for c in estimator._parameter_constraints[param]
-               if isinstance(c, StrOptions)]
+    options = [
+        c for c in estimator._parameter_constraints[param] if isinstance(c, StrOptions)
+    ]
     assert len(options) == 1, param
     return set(options[0].options)
 

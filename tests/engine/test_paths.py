@@ -94,7 +94,8 @@ def test_without_kinks_it_is_the_midpoint_rule():
     np.testing.assert_allclose(
         paths.integrated_gradients(net, X, B, G, 13),
         plain_midpoint(net, X, B, G, 13),
-        rtol=1e-12, atol=1e-15,
+        rtol=1e-12,
+        atol=1e-15,
     )
 
 
@@ -106,7 +107,8 @@ def test_without_splits_a_kinked_network_falls_back_to_the_midpoint_rule(
     np.testing.assert_allclose(
         paths.integrated_gradients(net, X, B, G, 13),
         plain_midpoint(net, X, B, G, 13),
-        rtol=1e-12, atol=1e-15,
+        rtol=1e-12,
+        atol=1e-15,
     )
 
 

@@ -89,8 +89,17 @@ def test_predict_extra_memory_bounded():
     assert peak <= X.nbytes / 2
 
 
-@pytest.mark.parametrize("loss", ["log_loss", "binary_log_loss", "squared_error",
-                                  "huber", "absolute_error", "quantile"])
+@pytest.mark.parametrize(
+    "loss",
+    [
+        "log_loss",
+        "binary_log_loss",
+        "squared_error",
+        "huber",
+        "absolute_error",
+        "quantile",
+    ],
+)
 def test_loss_and_grads_independent_of_workspace_reuse(loss):
     # the same batch through a reused workspace gives the same loss and
     # gradient as through a fresh network, after batches of other sizes
