@@ -7,10 +7,13 @@ them here too keeps ``python -m pytest`` on a fresh clone a complete check.
 import doctest
 import importlib
 import inspect
+import pkgutil
 import re
 from pathlib import Path
 
 import pytest
+
+import skbackprop._engine
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 PAGES = sorted(DOCS.glob("*.rst"))
@@ -18,15 +21,9 @@ PAGES = sorted(DOCS.glob("*.rst"))
 FLAGS = (
     doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE | doctest.IGNORE_EXCEPTION_DETAIL
 )
-ENGINE_MODULES = (
-    "activations",
-    "initializers",
-    "layers",
-    "losses",
-    "network",
-    "optimizers",
-    "schedules",
-    "trainer",
+# every module of the engine, so that a new one is checked as soon as it exists
+ENGINE_MODULES = tuple(
+    module.name for module in pkgutil.iter_modules(skbackprop._engine.__path__)
 )
 # ``layers.Dense.forward``: a name in skbackprop/_engine/, written as a literal.
 ENGINE_NAME = re.compile(rf"``((?:{'|'.join(ENGINE_MODULES)})\.[A-Za-z_][\w.]*)``")
