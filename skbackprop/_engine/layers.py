@@ -13,6 +13,8 @@ training loop allocates nothing per batch. Without it they return new arrays.
 
 import numpy as np
 
+from .kernels import affine, column_sums
+
 
 class Dense:
     """Affine map :math:`Z = X W + b`.
@@ -32,23 +34,23 @@ class Dense:
         self.W, self.b, self.dW, self.db = W, b, dW, db
 
     def forward(self, X, training=False, out=None):
-        if out is not None and isinstance(X, np.ndarray):  # not sparse
-            Z = np.matmul(X, self.W, out=out)  # (n, n_in) @ (n_in, n_out)
-        else:
-            Z = X @ self.W  # (n, n_in) @ (n_in, n_out) -> (n, n_out)
-        Z += self.b
-        return Z, X
+        if out is None:
+            out = np.empty((X.shape[0], self.W.shape[1]), self.W.dtype)
+        return affine(X, self.W, self.b, out), X  # (n, n_in) @ (n_in, n_out) + b
 
     def backward(self, dZ, X, need_dX=True, out=None):
         if isinstance(X, np.ndarray):  # not sparse
             np.dot(X.T, dZ, out=self.dW)  # (n_in, n) @ (n, n_out)
         else:
             self.dW[...] = X.T @ dZ
-        np.add.reduce(dZ, axis=0, out=self.db)  # dZ.sum(axis=0), minus its wrapper
-        if need_dX:
-            # (n, n_out) @ (n_out, n_in) -> (n, n_in)
-            return np.matmul(dZ, self.W.T, out=out)
-        return None
+        column_sums(dZ, out=self.db)  # (n_out,)
+        if not need_dX:
+            return None
+        if self.W.shape[1] == 1:
+            # one output: dX is the outer product dZ w^T, which a broadcast
+            # multiply forms 2x faster than BLAS's k=1 product (same values)
+            return np.multiply(dZ, self.W.T, out=out)  # (n, 1) * (1, n_in)
+        return np.dot(dZ, self.W.T, out=out)  # (n, n_out) @ (n_out, n_in)
 
 
 class ActivationLayer:

@@ -25,6 +25,7 @@ import numpy as np
 from .activations import ACTIVATIONS
 from .layers import ActivationLayer, Dense, Dropout
 from .losses import LINK_BACKWARD, LOSSES, OUT_ACTIVATIONS
+from .kernels import affine, axpy
 
 
 def _flat_views(flat, layer_units):
@@ -94,7 +95,6 @@ class Network:
                 if dropout > 0:
                     self.layers.append(Dropout(dropout, rng))
         self._workspaces = {}
-        self._l2_scratch = np.empty(self.n_coef, dtype=dtype)
 
     def workspace(self, n):
         """Output buffers of every layer for batches of ``n`` rows.
@@ -189,9 +189,7 @@ class Network:
         return float(loss)
 
     def _add_l2_gradient(self, W, scale):
-        # dL/dW += (alpha / S) W, through a scratch buffer instead of a temporary
-        dW = self.grads[: self.n_coef]
-        dW += np.multiply(W, scale, out=self._l2_scratch)
+        axpy(scale, W, self.grads[: self.n_coef])  # dL/dW += (alpha / S) W
 
     def mean_loss(self, Y, P, sample_weight=None):
         """The (sample-weighted) mean loss of outputs ``P``, without penalty."""
@@ -233,8 +231,8 @@ def predict(X, coefs, intercepts, activation, out_activation, chunk_rows=None):
         stop = min(start + chunk_rows, n)
         A = X[start:stop].astype(dtype, copy=False)
         for W, b, buffer in zip(coefs[:-1], intercepts[:-1], buffers):
-            A = hidden(_affine(A, W, b, buffer[: stop - start]))
-        link(_affine(A, coefs[-1], intercepts[-1], out[start:stop]))
+            A = hidden(affine(A, W, b, buffer[: stop - start]))
+        link(affine(A, coefs[-1], intercepts[-1], out[start:stop]))
     return out
 
 
@@ -243,13 +241,3 @@ def default_chunk_rows(coefs, budget=1 << 20):
     bytes (L2-sized), so consecutive layers reuse it from cache."""
     widest = max(W.shape[1] for W in coefs)
     return max(256, budget // (widest * coefs[0].dtype.itemsize))
-
-
-def _affine(X, W, b, out):
-    """``Z = X W + b`` written into ``out``."""
-    if isinstance(X, np.ndarray):
-        np.matmul(X, W, out=out)
-    else:
-        out[...] = X @ W  # sparse chunk
-    out += b
-    return out

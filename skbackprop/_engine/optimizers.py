@@ -6,7 +6,11 @@ velocities, step count) is a few arrays and numbers, kept between steps and
 across ``partial_fit`` calls.
 """
 
+import math
+
 import numpy as np
+
+from .kernels import axpy, scale
 
 
 class SGD:
@@ -25,25 +29,14 @@ class SGD:
     def __init__(self, n_params, dtype, momentum=0.9, nesterov=True):
         self.momentum, self.nesterov = momentum, nesterov
         self.velocity = np.zeros(n_params, dtype=dtype)
-        self._make_scratch()
-
-    def _make_scratch(self):
-        # so that a step allocates no temporary of the parameters' size; not
-        # part of the optimizer's state (see optimizer_state)
-        self._lr_g = np.empty_like(self.velocity)
-        self._update = np.empty_like(self.velocity)
 
     def step(self, params, grads, lr):
-        v, mu, lr_g = self.velocity, self.momentum, self._lr_g
-        np.multiply(grads, lr, out=lr_g)
-        v *= mu
-        v -= lr_g
+        v, mu = self.velocity, self.momentum
+        axpy(-lr, grads, scale(mu, v))  # v = mu v - lr g
         if self.nesterov:
-            update = np.multiply(v, mu, out=self._update)
-            update -= lr_g
-            params += update
+            axpy(-lr, grads, axpy(mu, v, params))  # theta += mu v - lr g
         else:
-            params += v
+            axpy(1.0, v, params)
 
 
 class Adam:
@@ -78,14 +71,13 @@ class Adam:
         self._make_scratch()
 
     def _make_scratch(self):
-        # two block-sized buffers; not part of the state (see optimizer_state)
+        # a block-sized buffer; not part of the state (see optimizer_state)
         self._s1 = np.empty(min(self.m.size, self.block), dtype=self.m.dtype)
-        self._s2 = np.empty_like(self._s1)
 
     def step(self, params, grads, lr):
         self.t += 1
         b1, b2 = self.beta_1, self.beta_2
-        lr_t = float(lr * np.sqrt(1 - b2**self.t) / (1 - b1**self.t))
+        lr_t = lr * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         if params.size <= self.block:  # small networks: skip the slicing
             self._step_block(params, grads, self.m, self.v, lr_t)
             return
@@ -94,20 +86,13 @@ class Adam:
             self._step_block(params[blk], grads[blk], self.m[blk], self.v[blk], lr_t)
 
     def _step_block(self, params, g, m, v, lr_t):
-        # same operations, in the same order, as sklearn's AdamOptimizer
-        n = g.size
-        s1, s2 = self._s1[:n], self._s2[:n]
-        m *= self.beta_1
-        m += np.multiply(g, 1 - self.beta_1, out=s1)
-        v *= self.beta_2
-        s1 = np.multiply(g, g, out=s1)
-        s1 *= 1 - self.beta_2
-        v += s1
-        denom = np.sqrt(v, out=s1)
+        # sklearn's AdamOptimizer, with each "y = c y + d x" as one BLAS pass
+        s = self._s1[: g.size]
+        axpy(1 - self.beta_1, g, scale(self.beta_1, m))
+        axpy(1 - self.beta_2, np.multiply(g, g, out=s), scale(self.beta_2, v))
+        denom = np.sqrt(v, out=s)
         denom += self.epsilon
-        update = np.multiply(m, lr_t, out=s2)
-        update /= denom
-        params -= update
+        axpy(-lr_t, np.divide(m, denom, out=s), params)
 
 
 class AdamW(Adam):
@@ -139,7 +124,7 @@ class AdamW(Adam):
         self.n_decay = n_params if n_decay is None else n_decay
 
     def step(self, params, grads, lr):
-        params[: self.n_decay] *= 1 - lr * self.weight_decay
+        scale(1 - lr * self.weight_decay, params[: self.n_decay])
         super().step(params, grads, lr)
 
 
@@ -157,15 +142,17 @@ class RMSprop:
     def __init__(self, n_params, dtype, rho=0.9, epsilon=1e-8):
         self.rho, self.epsilon = rho, epsilon
         self.v = np.zeros(n_params, dtype=dtype)
+        self._make_scratch()
+
+    def _make_scratch(self):
+        self._s = np.empty_like(self.v)  # not part of the state
 
     def step(self, params, grads, lr):
-        self.v *= self.rho
-        self.v += (1 - self.rho) * grads**2
-        denom = np.sqrt(self.v)
+        s = self._s
+        axpy(1 - self.rho, np.multiply(grads, grads, out=s), scale(self.rho, self.v))
+        denom = np.sqrt(self.v, out=s)
         denom += self.epsilon
-        update = -lr * grads
-        update /= denom
-        params += update
+        axpy(-lr, np.divide(grads, denom, out=s), params)
 
 
 OPTIMIZERS = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop}
