@@ -23,9 +23,9 @@ backward in reverse order.
 import numpy as np
 
 from .activations import ACTIVATIONS
+from .kernels import affine, axpy
 from .layers import ActivationLayer, Dense, Dropout
 from .losses import LINK_BACKWARD, LOSSES, OUT_ACTIVATIONS
-from .kernels import affine, axpy
 
 
 def _flat_views(flat, layer_units):
