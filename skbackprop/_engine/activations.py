@@ -35,6 +35,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import erf, expit
 
+from .kernels import constant
+
 
 @dataclass(frozen=True)
 class Activation:
@@ -75,7 +77,7 @@ def tanh_backward(dA, Z, A):
 
 
 def relu(Z):
-    return np.maximum(Z, 0, out=Z)
+    return np.maximum(Z, constant(0, Z.shape, Z.dtype), out=Z)  # see constant
 
 
 def relu_backward(dA, Z, A):

@@ -46,10 +46,8 @@ class Dense:
         column_sums(dZ, out=self.db)  # (n_out,)
         if not need_dX:
             return None
-        if self.W.shape[1] == 1:
-            # one output: dX is the outer product dZ w^T, which a broadcast
-            # multiply forms 2x faster than BLAS's k=1 product (same values)
-            return np.multiply(dZ, self.W.T, out=out)  # (n, 1) * (1, n_in)
+        # np.dot, not matmul: for one output (an outer product) matmul takes a
+        # non-BLAS loop 3-5x slower (10.5 us vs 3.0 us at 128 x 1 x 64)
         return np.dot(dZ, self.W.T, out=out)  # (n, n_out) @ (n_out, n_in)
 
 

@@ -4,8 +4,10 @@ A :class:`Loss` knows three things about the output layer:
 
 ``link(Z) -> P``
     the output activation, applied in place to the engine-owned ``Z``;
-``value(Y, P) -> l``
-    the loss of each sample, summed over the outputs, shape ``(n_samples,)``;
+``pointwise(Y, P) -> L``
+    the loss of each sample and output, shape ``(n_samples, n_outputs)``;
+    ``value(Y, P)`` sums it over the outputs, one loss per sample. The
+    training step averages ``L`` over the whole batch in one reduction;
 ``gradient(Y, P, out=None) -> dZ``
     the derivative of ``l`` with respect to the output pre-activation ``Z``;
     the training step passes ``out=P`` to write it over the output it no
@@ -52,10 +54,14 @@ class Loss:
     """An output activation (``link``) with its per-sample loss and gradient."""
 
     link: Callable
-    value: Callable
+    pointwise: Callable
     gradient: Callable
     out_activation: str
     params: tuple = field(default=())
+
+    def value(self, Y, P):
+        """The loss of each sample, summed over the outputs: ``(n_samples,)``."""
+        return self.pointwise(Y, P).sum(axis=1)
 
     def bind(self, **params):
         """This loss with its parameters (e.g. huber's ``delta``) fixed."""
@@ -64,7 +70,7 @@ class Loss:
             return self
         return replace(
             self,
-            value=partial(self.value, **used),
+            pointwise=partial(self.pointwise, **used),
             gradient=partial(self.gradient, **used),
         )
 
@@ -119,25 +125,32 @@ def _clip_probability(P):
 
 
 def squared_error(Y, P):
-    return 0.5 * ((P - Y) ** 2).sum(axis=1)
+    L = np.subtract(P, Y)
+    np.square(L, out=L)
+    L *= 0.5
+    return L
 
 
 def poisson_deviance(Y, P):
     # half the Poisson deviance: y log(y / p) - y + p, zero at p = y
-    return (xlogy(Y, Y / P) - Y + P).sum(axis=1)
+    return xlogy(Y, Y / P) - Y + P
 
 
+# Once P is clipped away from 0 and 1 the logs are finite and y log p equals
+# xlogy(y, p), also at y = 0; np.log is 2-3x faster than scipy's xlogy.
 def log_loss(Y, P):
-    return -xlogy(Y, _clip_probability(P)).sum(axis=1)
+    L = np.log(_clip_probability(P))
+    L *= Y
+    return np.negative(L, out=L)
 
 
 def binary_log_loss(Y, P):
     P = _clip_probability(P)
-    return -(xlogy(Y, P) + xlogy(1 - Y, 1 - P)).sum(axis=1)
+    return -(Y * np.log(P) + (1 - Y) * np.log(1 - P))
 
 
 def absolute_error(Y, P):
-    return np.abs(P - Y).sum(axis=1)
+    return np.abs(P - Y)
 
 
 def absolute_error_gradient(Y, P, out=None):
@@ -148,7 +161,7 @@ def absolute_error_gradient(Y, P, out=None):
 def huber(Y, P, delta=1.0):
     # quadratic within delta of the target, linear (slope delta) beyond
     r = np.abs(P - Y)
-    return np.where(r <= delta, 0.5 * r**2, delta * (r - 0.5 * delta)).sum(axis=1)
+    return np.where(r <= delta, 0.5 * r**2, delta * (r - 0.5 * delta))
 
 
 def huber_gradient(Y, P, delta=1.0, out=None):
@@ -159,7 +172,7 @@ def huber_gradient(Y, P, delta=1.0, out=None):
 def pinball(Y, P, quantile=0.5):
     # the quantile (pinball) loss: q r for r = y - p >= 0, (q - 1) r below
     r = Y - P
-    return np.maximum(quantile * r, (quantile - 1) * r).sum(axis=1)
+    return np.maximum(quantile * r, (quantile - 1) * r)
 
 
 def pinball_gradient(Y, P, quantile=0.5, out=None):
