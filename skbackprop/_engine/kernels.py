@@ -32,19 +32,25 @@ import math
 import numpy as np
 from scipy.linalg import blas
 
-_ROUTINES = {}  # dtype -> {name: routine}
+_ROUTINES = {}  # (name, dtype) -> routine
 
 
 def _blas(name, dtype):
     """The BLAS routine ``name`` (axpy, scal, gemm) for float32 or float64."""
-    routines = _ROUTINES.setdefault(dtype, {})
-    if name not in routines:
-        routines[name] = blas.get_blas_funcs(name, dtype=dtype)
-    return routines[name]
+    routine = _ROUTINES.get((name, dtype))
+    if routine is None:
+        routine = _ROUTINES[name, dtype] = blas.get_blas_funcs(name, dtype=dtype)
+    return routine
 
 
 def _writable_by_blas(out, *operands):
-    return out.flags.c_contiguous and all(a.dtype == out.dtype for a in operands)
+    # a plain loop: this runs several times per batch, a generator costs more
+    if not out.flags.c_contiguous:
+        return False
+    for a in operands:
+        if a.dtype != out.dtype:
+            return False
+    return True
 
 
 def axpy(a, x, y):
@@ -88,13 +94,13 @@ def constant(value, shape, dtype):
     ``maximum(Z, 0)`` takes 12 us at 256 x 256 float64 against a zero array,
     30 us against the scalar 0 (its broadcast loop is not vectorised).
     """
-    dtype = np.dtype(dtype)
-    if math.prod(shape) * dtype.itemsize > _CONSTANT_BYTES:
-        # a full-batch or whole-input array: not worth its memory, broadcast
-        return np.broadcast_to(np.array(value, dtype), shape)
     key = (value, shape, dtype)
     array = _CONSTANTS.get(key)
     if array is None:
+        dtype = np.dtype(dtype)
+        if math.prod(shape) * dtype.itemsize > _CONSTANT_BYTES:
+            # a full-batch or whole-input array: not worth its memory, broadcast
+            return np.broadcast_to(np.array(value, dtype), shape)
         if len(_CONSTANTS) > 16:  # batch and chunk shapes come and go: keep a few
             _CONSTANTS.clear()
         array = np.full(shape, value, dtype)
