@@ -11,17 +11,22 @@ import time
 
 from threadpoolctl import ThreadpoolController
 
+from ._engine.kernels import blas_kernels
 from ._engine.trainer import blas_threads
 
 _CONTROLLER = None
 
 
+@contextlib.contextmanager
 def limit_blas_threads(layer_units, rows):
     """Cap the BLAS threads at what products of this size use well.
 
-    Returns a context manager. It never raises the limit in force (the
-    environment's or the user's own ``threadpool_limits``): small networks
-    run on one thread, where waking a second one costs more than it brings.
+    A context manager. It never raises the limit in force (the environment's
+    or the user's own ``threadpool_limits``): small networks run on one
+    thread, where waking a second one costs more than it brings. Within it
+    the engine uses scipy's BLAS kernels when that is safe: on one thread, or
+    when numpy and scipy share one BLAS library (see
+    ``skbackprop._engine.kernels``).
     """
     global _CONTROLLER
     if _CONTROLLER is None:  # finding the loaded BLAS libraries takes a while
@@ -31,9 +36,10 @@ def limit_blas_threads(layer_units, rows):
     wanted = blas_threads(layer_units, rows, current)
     if wanted > 1:
         wanted = min(wanted, idle_cpus())
-    if wanted >= current:
-        return contextlib.nullcontext()
-    return blas.limit(limits=wanted)
+    limit = blas.limit(limits=wanted) if wanted < current else contextlib.nullcontext()
+    one_library = len(blas.lib_controllers) <= 1
+    with limit, blas_kernels(min(wanted, current) == 1 or one_library):
+        yield
 
 
 def idle_cpus(window=0.05):

@@ -75,3 +75,37 @@ def test_fit_uses_the_limit(monkeypatch):
     BackpropClassifier((5,), max_iter=2, batch_size=16).fit(X, y)
     BackpropClassifier((5,), max_iter=2, solver="lbfgs").fit(X, y)
     assert seen == [([4, 5, 1], 16), ([4, 5, 1], 60)]
+
+
+def blas_kernels_on():
+    from skbackprop._engine import kernels
+
+    return getattr(kernels._MODE, "blas", False)
+
+
+def test_scipy_blas_kernels_only_where_they_cannot_fight_numpy(monkeypatch):
+    # scipy's BLAS kernels on one thread; with more threads only when numpy
+    # and scipy share one BLAS library (two spinning thread pools fight)
+    monkeypatch.setattr(_threads, "idle_cpus", lambda: 2)
+    n_libraries = sum(i["user_api"] == "blas" for i in threadpool_info())
+    assert not blas_kernels_on()
+    with threadpool_limits(limits=2, user_api="blas"):
+        with _threads.limit_blas_threads([20, 100, 1], 200):  # one thread
+            assert blas_kernels_on()
+        with _threads.limit_blas_threads([784, 512, 512, 10], 256):  # two
+            assert blas_kernels_on() == (n_libraries == 1)
+    assert not blas_kernels_on()
+
+
+def test_blas_kernels_switch_is_per_thread():
+    import threading
+
+    from skbackprop._engine.kernels import blas_kernels
+
+    seen = []
+    with blas_kernels():
+        worker = threading.Thread(target=lambda: seen.append(blas_kernels_on()))
+        worker.start()
+        worker.join()
+        assert blas_kernels_on()
+    assert seen == [False]

@@ -53,12 +53,15 @@ class Adam:
             \\frac{\\sqrt{1 - \\beta_2^t}}{1 - \\beta_1^t}
             \\frac{m}{\\sqrt{v} + \\epsilon}
 
-    The step runs on blocks of the flat vectors with two preallocated scratch
-    buffers, so it allocates nothing, and its dozen elementwise passes re-read
-    cache-resident blocks instead of streaming whole vectors from memory.
+    The step runs on blocks of the flat vectors with one preallocated scratch
+    buffer, so it allocates nothing, and its nine passes re-read
+    cache-resident blocks instead of streaming whole vectors from memory; each
+    moment update ``y = c y + d x`` is a BLAS ``scal`` and ``axpy``.
     Measured per step (one thread): 669,706 float64 parameters (workload W)
     7.4 ms with temporaries, 4.0 ms with unblocked scratch, 3.3 ms in blocks
-    of 65,536; smaller blocks lose to Python overhead (4.7 ms at 4,096).
+    of 65,536 (4.7 ms at 4,096: Python overhead); with the BLAS passes
+    2.9-3.0 ms. On 59,658 parameters (workload M), 181 us with numpy's passes,
+    150 us with BLAS's, of which the square root alone is 70 us.
     """
 
     block = 1 << 16  # elements
