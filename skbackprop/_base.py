@@ -38,7 +38,7 @@ from ._sklearn_compat import (
     StrOptions,
     _check_sample_weight,
 )
-from ._threads import limit_blas_threads
+from ._threads import limit_blas_threads, scipy_kernels_if_safe
 from ._validation import (
     as_model_dtype,
     check_finite,
@@ -511,7 +511,8 @@ class BaseBackprop(ValidationMonitor, CallbackSupportMixin, BaseEstimator):
                 reset=False,
             )
         X = as_model_dtype(X, self.coefs_[0].dtype)
-        with np.errstate(over="ignore", invalid="ignore"):  # checked just below
+        # checked just below
+        with np.errstate(over="ignore", invalid="ignore"), scipy_kernels_if_safe():
             P = predict(
                 X, self.coefs_, self.intercepts_, self.activation, self.out_activation_
             )

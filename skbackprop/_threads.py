@@ -28,18 +28,34 @@ def limit_blas_threads(layer_units, rows):
     when numpy and scipy share one BLAS library (see
     ``skbackprop._engine.kernels``).
     """
-    global _CONTROLLER
-    if _CONTROLLER is None:  # finding the loaded BLAS libraries takes a while
-        _CONTROLLER = ThreadpoolController()
-    blas = _CONTROLLER.select(user_api="blas")
+    blas = _blas_controller()
     current = max((lib.num_threads for lib in blas.lib_controllers), default=1)
     wanted = blas_threads(layer_units, rows, current)
     if wanted > 1:
         wanted = min(wanted, idle_cpus())
     limit = blas.limit(limits=wanted) if wanted < current else contextlib.nullcontext()
-    one_library = len(blas.lib_controllers) <= 1
-    with limit, blas_kernels(min(wanted, current) == 1 or one_library):
+    with limit, blas_kernels(_kernels_safe(blas, min(wanted, current))):
         yield
+
+
+def scipy_kernels_if_safe():
+    """The engine's scipy BLAS kernels under the thread limit in force (for
+    predict, which sets no limit of its own)."""
+    blas = _blas_controller()
+    current = max((lib.num_threads for lib in blas.lib_controllers), default=1)
+    return blas_kernels(_kernels_safe(blas, current))
+
+
+def _kernels_safe(blas, n_threads):
+    # one thread has no pool to spin; one library has no other pool to fight
+    return n_threads == 1 or len(blas.lib_controllers) <= 1
+
+
+def _blas_controller():
+    global _CONTROLLER
+    if _CONTROLLER is None:  # finding the loaded BLAS libraries takes a while
+        _CONTROLLER = ThreadpoolController()
+    return _CONTROLLER.select(user_api="blas")
 
 
 def idle_cpus(window=0.05):

@@ -1,0 +1,27 @@
+"""The benchmark scripts in benchmarks/ run and print their tables (tiny sizes,
+no timing asserted: speed is measured by running them, not by tests)."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+def load(name):
+    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_bench_predict_prints_both_libraries(capsys):
+    load("bench_predict").main(["--rows", "3000", "--features", "6", "--repeats", "1"])
+    rows = [
+        line for line in capsys.readouterr().out.splitlines() if line.startswith("| ")
+    ]
+    assert len(rows) == 1 + 4  # header, then 2 estimators x 2 libraries
+    assert {row.split("|")[2].strip() for row in rows[1:]} == {"sklearn", "skbackprop"}
