@@ -269,3 +269,13 @@ def test_blas_kernels_and_numpy_paths_agree(solver, dtype):
     rtol = ROUNDING[dtype] * 100
     for a, b in zip(*results):
         np.testing.assert_allclose(a, b, rtol=rtol, atol=rtol)
+
+
+@pytest.mark.parametrize("shape", [(7, 3), (600_000, 2), (2, 600_000)])
+def test_row_and_column_sums_any_length(shape):
+    # short axes use a stored vector of ones; whole-input ones numpy's sum
+    from skbackprop._engine.kernels import column_sums, row_sums
+
+    A = np.random.default_rng(0).normal(size=shape)
+    np.testing.assert_allclose(column_sums(A), A.sum(axis=0), rtol=1e-10)
+    np.testing.assert_allclose(row_sums(A), A.sum(axis=1), rtol=1e-10)
