@@ -422,7 +422,8 @@ class BaseBackprop(ValidationMonitor, CallbackSupportMixin, BaseEstimator):
             # which overflows to inf itself on inputs of a huge magnitude
             with np.errstate(over="ignore", invalid="ignore"):
                 self.loss_ = network.loss_and_grads(X, Y, sample_weight, self.alpha)
-            self._report("diverged")
+            # with no finite iterate, the restored weights are the initial ones
+            self._report("diverged", first_loss=self.loss_ if result.nit == 0 else None)
         elif result.status not in (0, 99):  # 99: stopped early by the callback
             warnings.warn(
                 f"lbfgs failed to converge after {self.n_iter_} iteration(s) "
@@ -433,7 +434,24 @@ class BaseBackprop(ValidationMonitor, CallbackSupportMixin, BaseEstimator):
             )
 
     def _report(self, status, first_loss=None, curve=(), incremental=False):
-        """Warn about how a fit ended, as sklearn's MLP does, and about divergence."""
+        """Warn about how a fit ended, as sklearn's MLP does, and about divergence.
+
+        Divergence from finite initial weights is the learning rate's doing:
+        the last finite weights are kept, with a warning. A loss that is not
+        finite at the weights training started from is the data's: nothing
+        can be learned from it, and the fit raises (as sklearn's MLP does).
+        """
+        if (
+            status == "diverged"
+            and first_loss is not None
+            and not np.isfinite(first_loss)
+        ):
+            raise ValueError(
+                "Solver produced non-finite parameter weights. The input data may "
+                "contain large values and need to be preprocessed: the loss is "
+                f"already {first_loss} at the weights training started from. Scale "
+                "the features (e.g. StandardScaler) and, for regression, the targets."
+            )
         if status == "diverged":
             warnings.warn(
                 "Training diverged: the loss or the weights became non-finite, so "

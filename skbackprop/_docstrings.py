@@ -85,7 +85,10 @@ SHARED_PARAMETERS = """\
         training data. The best weights are restored at the end.
 
     validation_fraction : float, default=0.1
-        Share of the training data held out for early stopping.
+        Share of the training data held out for early stopping (at least two
+        samples). For classifiers the split is stratified by class: always for
+        binary targets, as in sklearn, and for multiclass targets whenever
+        every class has enough samples (sklearn splits those at random).
 
     beta_1 : float, default=0.9
         Decay of Adam's first-moment estimate, in [0, 1).

@@ -77,16 +77,26 @@ class ValidationMonitor:
         n_val = max(2, int(np.ceil(self.validation_fraction * n)))
         if n - n_val < 1:
             raise ValueError(
-                "early_stopping needs a validation set of at least 2 samples and a "
+                "The validation set is too small: early_stopping needs a "
+                "validation set of at least 2 samples and a "
                 f"training set of at least 1: got {n} sample(s). Use more samples, "
                 "pass X_val and y_val, or set early_stopping=False."
             )
-        stratify = Y if self._stratify_validation() else None
-        if stratify is not None and not _can_stratify(Y, n_val):
-            stratify = None  # too few samples per class: split at random
-        train, val = train_test_split(
-            np.arange(n), random_state=rng, test_size=n_val, stratify=stratify
-        )
+        stratify = Y.astype(bool) if self._stratify_validation() else None
+        if stratify is not None and Y.shape[1] > 1 and not _can_stratify(Y, n_val):
+            # sklearn splits multiclass targets at random: do so rather than
+            # fail where it would not (binary targets fail as in sklearn)
+            stratify = None
+        try:
+            train, val = train_test_split(
+                np.arange(n), random_state=rng, test_size=n_val, stratify=stratify
+            )
+        except ValueError as exc:
+            raise ValueError(
+                f"{exc}. early_stopping holds out a validation set stratified by "
+                "class: add samples of the rare class, pass X_val and y_val, or set "
+                "early_stopping=False."
+            ) from exc
         sw = (
             (None, None)
             if sample_weight is None

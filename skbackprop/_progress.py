@@ -35,7 +35,8 @@ class EpochReporter:
         self.task, self.started = None, time.perf_counter()
         if estimator.verbose >= 2:
             print(
-                f"{'epoch':>6} {'loss':>12} {'val_loss':>12} {'val_score':>10} "
+                # sklearn's verbose lines name epochs "Iteration" (n_iter_)
+                f"{'Iteration':>9} {'loss':>12} {'val_loss':>12} {'val_score':>10} "
                 f"{'lr':>10} {'time':>8}"
             )
 
@@ -71,7 +72,7 @@ class EpochReporter:
         est.history_.append(record)
         if est.verbose >= 2:
             print(
-                f"{record['epoch']:>6} {record['loss']:>12.6f} "
+                f"{record['epoch']:>9} {record['loss']:>12.6f} "
                 f"{record['val_loss']:>12.6f} {record['val_score']:>10.4f} "
                 f"{record['learning_rate']:>10.3g} {seconds:>7.2f}s"
             )

@@ -193,5 +193,12 @@ def test_verbose_levels(Xy, capsys):
         hidden_layer_sizes=(4,), max_iter=2, verbose=2, random_state=0
     ).fit(X, y)
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["epoch", "loss", "val_loss", "val_score", "lr", "time"]
+    assert lines[0].split() == [
+        "Iteration",
+        "loss",
+        "val_loss",
+        "val_score",
+        "lr",
+        "time",
+    ]
     assert lines[1].split()[0] == "1" and lines[2].split()[0] == "2"

@@ -334,3 +334,50 @@ def test_positional_parameters_match_sklearn(ours, theirs):
     # every sklearn parameter exists with the same default
     for name, param in inspect.signature(sk).parameters.items():
         assert inspect.signature(mine).parameters[name].default == param.default
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
+def test_data_that_overflows_at_the_initial_weights_raises(solver):
+    # nothing can be learned when the loss is already inf before any step:
+    # a ValueError naming the cause, as sklearn's MLP raises (a classifier's
+    # clipped log loss stays finite, so it trains on)
+    rng = np.random.RandomState(0)
+    X = np.finfo(np.float64).max * rng.uniform(size=(10, 2))
+    y = rng.standard_normal(10)
+    est = BackpropRegressor(solver=solver, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ValueError, match="input data may contain large values"):
+            est.fit(X, y)
+
+
+def test_verbose_lines_name_iterations_as_sklearn_does(capsys):
+    X = [[3, 2], [1, 6]]
+    y = [1, 0]
+    for verbose in (1, 10):
+        clf = BackpropClassifier(2, solver="sgd", max_iter=2, verbose=verbose)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            clf.fit(X, y)
+        clf.partial_fit(X, y)
+        assert "Iteration" in capsys.readouterr().out
+
+
+def test_early_stopping_split_is_stratified_as_sklearn_for_binary_targets():
+    # binary targets: a class of one sample cannot be stratified, the error of
+    # sklearn's MLP with what to do about it
+    X = [[1, 2], [2, 3], [3, 4], [4, 5]]
+    with pytest.raises(ValueError, match=r"least populated classes.*X_val and y_val"):
+        BackpropClassifier(early_stopping=True).fit(X, [0, 0, 0, 1])
+
+
+def test_early_stopping_split_of_rare_multiclass_targets_falls_back_to_random():
+    # sklearn splits multiclass targets at random; skbackprop stratifies them
+    # when it can and otherwise splits at random too, never failing instead
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(20, 3))
+    y = np.r_[np.zeros(9), np.ones(10), [2]].astype(int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = BackpropClassifier((4,), early_stopping=True, max_iter=5).fit(X, y)
+    assert clf.validation_scores_
