@@ -58,26 +58,43 @@ def _blas_controller():
     return _CONTROLLER.select(user_api="blas")
 
 
-def idle_cpus(window=0.05):
-    """CPUs that other processes leave idle, sampled over ``window`` seconds.
+_LAST_SAMPLE = None  # (monotonic time, busy seconds, own CPU seconds, idle CPUs)
+
+
+def idle_cpus(window=0.05, max_age=2.0):
+    """CPUs that other processes leave idle, measured over ``window`` seconds.
 
     A parallel BLAS call waits for its slowest thread: on a machine whose
     cores are busy with other work, a descheduled thread stalls the product.
     Measured on a 2-core machine running two other busy processes, allowing 2
     threads made an epoch of workload M 6.6x and of W 3.3x slower than one
     thread. Reads /proc/stat (Linux); elsewhere assumes every CPU is idle.
+
+    The first call sleeps ``window`` to measure. Later calls measure since the
+    previous one when that lies ``window`` to ``max_age`` seconds back, and
+    reuse its answer when it is more recent still, so that a stream of
+    ``partial_fit`` calls does not sleep each time (it cost 50 ms a call).
     """
+    global _LAST_SAMPLE
     n_cpus = (
         len(os.sched_getaffinity(0))
         if hasattr(os, "sched_getaffinity")
         else (os.cpu_count() or 1)
     )
-    busy0, own0 = _busy_seconds(), time.process_time()
-    if busy0 is None:
+    now, busy, own = time.monotonic(), _busy_seconds(), time.process_time()
+    if busy is None:
         return n_cpus
-    time.sleep(window)
-    others = _busy_seconds() - busy0 - (time.process_time() - own0)
-    return max(1, int(n_cpus - others / window + 0.5))
+    last = _LAST_SAMPLE
+    if last is not None and now - last[0] < window:
+        return last[3]
+    if last is None or now - last[0] > max_age:
+        time.sleep(window)
+        last = (now, busy, own)
+        now, busy, own = time.monotonic(), _busy_seconds(), time.process_time()
+    others = busy - last[1] - (own - last[2])
+    idle = max(1, min(n_cpus, int(n_cpus - others / (now - last[0]) + 0.5)))
+    _LAST_SAMPLE = (now, busy, own, idle)
+    return idle
 
 
 def _busy_seconds():

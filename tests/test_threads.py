@@ -109,3 +109,24 @@ def test_blas_kernels_switch_is_per_thread():
         worker.join()
         assert blas_kernels_on()
     assert seen == [False]
+
+
+def test_idle_cpus_sleeps_once_then_measures_since_the_last_call(monkeypatch):
+    # a stream of partial_fit calls must not sleep for its sample every time
+    import time
+
+    if _threads._busy_seconds() is None:
+        pytest.skip("needs /proc/stat")
+    monkeypatch.setattr(_threads, "_LAST_SAMPLE", None)
+    real_sleep, sleeps = time.sleep, []
+
+    def counting_sleep(seconds):
+        sleeps.append(seconds)
+        real_sleep(seconds)
+
+    monkeypatch.setattr(_threads.time, "sleep", counting_sleep)
+    n = os.cpu_count() or 1
+    for pause in (0, 0, 0.03, 0.03, 0):
+        real_sleep(pause)
+        assert 1 <= _threads.idle_cpus(window=0.02) <= n
+    assert sleeps == [0.02]
