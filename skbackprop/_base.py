@@ -520,17 +520,20 @@ class BaseBackprop(ValidationMonitor, CallbackSupportMixin, BaseEstimator):
         """The network's output for validated X, computed by the engine."""
         check_is_fitted(self)
         if not getattr(self, "_in_fit", False):  # a scorer during fit: X is checked
-            check_numeric(X, "X")
+            check_numeric(X, "X")  # finite dense floats: no second pass below
+            checked = isinstance(X, np.ndarray) and X.dtype.kind == "f"
             X = validate_data(
                 self,
                 X,
                 accept_sparse=["csr", "csc"],
                 dtype=(np.float64, np.float32),
+                ensure_all_finite=not checked,
                 reset=False,
             )
         X = as_model_dtype(X, self.coefs_[0].dtype)
         # checked just below
-        with np.errstate(over="ignore", invalid="ignore"), scipy_kernels_if_safe():
+        kernels = scipy_kernels_if_safe(X.shape[0])
+        with np.errstate(over="ignore", invalid="ignore"), kernels:
             P = predict(
                 X, self.coefs_, self.intercepts_, self.activation, self.out_activation_
             )

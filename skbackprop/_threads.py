@@ -38,9 +38,13 @@ def limit_blas_threads(layer_units, rows):
         yield
 
 
-def scipy_kernels_if_safe():
+def scipy_kernels_if_safe(n_rows):
     """The engine's scipy BLAS kernels under the thread limit in force (for
-    predict, which sets no limit of its own)."""
+    predict, which sets no limit of its own). Below a few thousand rows the
+    kernels gain less than asking the BLAS libraries for their threads costs
+    (about 8 us)."""
+    if n_rows < 2048:
+        return contextlib.nullcontext()
     blas = _blas_controller()
     current = max((lib.num_threads for lib in blas.lib_controllers), default=1)
     return blas_kernels(_kernels_safe(blas, current))
