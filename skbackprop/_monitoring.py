@@ -93,7 +93,8 @@ class ValidationMonitor:
             )
         except ValueError as exc:
             raise ValueError(
-                f"{exc}. early_stopping holds out a validation set stratified by "
+                f"{str(exc).rstrip('.')}. early_stopping holds out a validation "
+                "set stratified by "
                 "class: add samples of the rare class, pass X_val and y_val, or set "
                 "early_stopping=False."
             ) from exc

@@ -367,7 +367,10 @@ def test_early_stopping_split_is_stratified_as_sklearn_for_binary_targets():
     # binary targets: a class of one sample cannot be stratified, the error of
     # sklearn's MLP with what to do about it
     X = [[1, 2], [2, 3], [3, 4], [4, 5]]
-    with pytest.raises(ValueError, match=r"least populated classes.*X_val and y_val"):
+    with pytest.raises(
+        ValueError,
+        match=r"least populated class.*[^.]\. early_stopping.*X_val and y_val",
+    ):
         BackpropClassifier(early_stopping=True).fit(X, [0, 0, 0, 1])
 
 
