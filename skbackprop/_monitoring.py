@@ -77,10 +77,10 @@ class ValidationMonitor:
         n_val = max(2, int(np.ceil(self.validation_fraction * n)))
         if n - n_val < 1:
             raise ValueError(
-                "The validation set is too small: early_stopping needs a "
-                "validation set of at least 2 samples and a "
-                f"training set of at least 1: got {n} sample(s). Use more samples, "
-                "pass X_val and y_val, or set early_stopping=False."
+                "The validation set is too small: early_stopping needs a validation "
+                "set of at least 2 samples and a training set of at least 1: got "
+                f"{n} sample(s). Use more samples, pass X_val and y_val, or set "
+                "early_stopping=False."
             )
         stratify = Y.astype(bool) if self._stratify_validation() else None
         if stratify is not None and Y.shape[1] > 1 and not _can_stratify(Y, n_val):
@@ -93,10 +93,9 @@ class ValidationMonitor:
             )
         except ValueError as exc:
             raise ValueError(
-                f"{str(exc).rstrip('.')}. early_stopping holds out a validation "
-                "set stratified by "
-                "class: add samples of the rare class, pass X_val and y_val, or set "
-                "early_stopping=False."
+                f"{str(exc).rstrip('.')}. early_stopping holds out a validation set "
+                "stratified by class: add samples of the rare class, pass X_val and "
+                "y_val, or set early_stopping=False."
             ) from exc
         sw = (
             (None, None)

@@ -29,7 +29,7 @@ def limit_blas_threads(layer_units, rows):
     ``skbackprop._engine.kernels``).
     """
     blas = _blas_controller()
-    current = max((lib.num_threads for lib in blas.lib_controllers), default=1)
+    current = _threads_in_force(blas)
     wanted = blas_threads(layer_units, rows, current)
     if wanted > 1:
         wanted = min(wanted, idle_cpus())
@@ -46,13 +46,16 @@ def scipy_kernels_if_safe(n_rows):
     if n_rows < 2048:
         return contextlib.nullcontext()
     blas = _blas_controller()
-    current = max((lib.num_threads for lib in blas.lib_controllers), default=1)
-    return blas_kernels(_kernels_safe(blas, current))
+    return blas_kernels(_kernels_safe(blas, _threads_in_force(blas)))
 
 
 def _kernels_safe(blas, n_threads):
     # one thread has no pool to spin; one library has no other pool to fight
     return n_threads == 1 or len(blas.lib_controllers) <= 1
+
+
+def _threads_in_force(blas):
+    return max((lib.num_threads for lib in blas.lib_controllers), default=1)
 
 
 def _blas_controller():
