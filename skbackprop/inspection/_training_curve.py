@@ -3,6 +3,7 @@
 import numpy as np
 from sklearn.base import is_classifier
 
+from .._docstrings import fill_docstring
 from ._common import _check_backprop_estimator
 
 
@@ -25,6 +26,29 @@ def _score_name(estimator):
     if isinstance(scoring, str):
         return scoring.replace("_", " ")
     return "score"
+
+
+# the parameters plot and from_estimator share, and what both return
+_STYLE_PARAMETERS_AND_RETURNS = """
+        loss_kw : dict, default=None
+            Keyword arguments of the :meth:`~matplotlib.axes.Axes.plot` call of
+            the train loss.
+
+        validation_loss_kw : dict, default=None
+            Keyword arguments of the plot of the validation loss.
+
+        validation_score_kw : dict, default=None
+            Keyword arguments of the plot of the validation score.
+
+        best_epoch_kw : dict, default=None
+            Keyword arguments of the :meth:`~matplotlib.axes.Axes.axvline`
+            call marking the best epoch.
+
+        Returns
+        -------
+        display : TrainingCurveDisplay
+            Object that stores the computed values and the artists.
+""".strip()
 
 
 class TrainingCurveDisplay:
@@ -132,6 +156,7 @@ class TrainingCurveDisplay:
         n = len(self.loss_curve)
         return np.arange(n - len(curve) + 1, n + 1)
 
+    @fill_docstring(style_parameters_and_returns=_STYLE_PARAMETERS_AND_RETURNS)
     def plot(
         self,
         ax=None,
@@ -153,24 +178,7 @@ class TrainingCurveDisplay:
         name : str, default=None
             Title of the axes. None uses ``estimator_name``.
 
-        loss_kw : dict, default=None
-            Keyword arguments of the :meth:`~matplotlib.axes.Axes.plot` call of
-            the train loss.
-
-        validation_loss_kw : dict, default=None
-            Keyword arguments of the plot of the validation loss.
-
-        validation_score_kw : dict, default=None
-            Keyword arguments of the plot of the validation score.
-
-        best_epoch_kw : dict, default=None
-            Keyword arguments of the :meth:`~matplotlib.axes.Axes.axvline`
-            call marking the best epoch.
-
-        Returns
-        -------
-        display : TrainingCurveDisplay
-            Object that stores the computed values and the artists.
+        ${style_parameters_and_returns}
         """
         _check_matplotlib_support(f"{type(self).__name__}.plot")
         import matplotlib.pyplot as plt
@@ -238,6 +246,7 @@ class TrainingCurveDisplay:
         return self
 
     @classmethod
+    @fill_docstring(style_parameters_and_returns=_STYLE_PARAMETERS_AND_RETURNS)
     def from_estimator(
         cls,
         estimator,
@@ -270,24 +279,7 @@ class TrainingCurveDisplay:
         name : str, default=None
             Title of the axes. None uses the estimator's class name.
 
-        loss_kw : dict, default=None
-            Keyword arguments of the :meth:`~matplotlib.axes.Axes.plot` call of
-            the train loss.
-
-        validation_loss_kw : dict, default=None
-            Keyword arguments of the plot of the validation loss.
-
-        validation_score_kw : dict, default=None
-            Keyword arguments of the plot of the validation score.
-
-        best_epoch_kw : dict, default=None
-            Keyword arguments of the :meth:`~matplotlib.axes.Axes.axvline`
-            call marking the best epoch.
-
-        Returns
-        -------
-        display : TrainingCurveDisplay
-            Object that stores the computed values and the artists.
+        ${style_parameters_and_returns}
 
         See Also
         --------
