@@ -17,19 +17,26 @@ from sklearn.metrics import get_scorer_names
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from ._engine.activations import ACTIVATIONS
-from ._engine.initializers import DEFAULT_INITIALIZER, INITIALIZERS
-from ._engine.losses import LOSSES
-from ._engine.network import Network, predict
-from ._engine.optimizers import OPTIMIZERS, optimizer_from_state, optimizer_state
-from ._engine.schedules import (
+from ._engine import (
+    ACTIVATIONS,
+    DEFAULT_INITIALIZER,
+    INITIALIZERS,
+    LOSSES,
+    OPTIMIZERS,
     SCHEDULES,
+    Monitor,
+    Network,
+    Trainer,
+    TrainingState,
+    fit_lbfgs,
     make_schedule,
+    optimizer_from_state,
+    optimizer_state,
+    predict,
     schedule_from_state,
     schedule_state,
 )
-from ._engine.trainer import Trainer, fit_lbfgs
-from ._monitoring import ValidationMonitor
+from ._monitoring import check_validation_set, validation_scorer, validation_split
 from ._progress import EpochReporter
 from ._sklearn_compat import (
     CallbackSupportMixin,
@@ -38,7 +45,7 @@ from ._sklearn_compat import (
     StrOptions,
     _check_sample_weight,
 )
-from ._threads import limit_blas_threads, scipy_kernels_if_safe
+from ._threads import limit_blas_threads
 from ._validation import (
     as_model_dtype,
     check_finite,
@@ -47,6 +54,22 @@ from ._validation import (
 )
 
 STOCHASTIC_SOLVERS = set(OPTIMIZERS)
+
+# the engine's TrainingState fields and the fitted attributes that hold them
+_STATE = {
+    "n_iter": "n_iter_",
+    "t": "t_",
+    "loss": "loss_",
+    "loss_curve": "loss_curve_",
+    "best_loss": "best_loss_",
+    "no_improvement_count": "_no_improvement_count",
+    "validation_scores": "validation_scores_",
+    "validation_loss_curve": "validation_loss_curve_",
+    "best_validation_score": "best_validation_score_",
+    "best_iteration": "best_iteration_",
+    "best_params": "_best_params",
+    "history": "history_",
+}
 
 
 def _check_hidden_layer_sizes(hidden_layer_sizes):
@@ -65,7 +88,7 @@ def _check_hidden_layer_sizes(hidden_layer_sizes):
     return [int(s) for s in sizes]
 
 
-class BaseBackprop(ValidationMonitor, CallbackSupportMixin, BaseEstimator):
+class BaseBackprop(CallbackSupportMixin, BaseEstimator):
     """Shared hyperparameters and the fit loop of both estimators.
 
     Subclasses provide ``_encode_targets`` (y to the 2-D target ``Y``),
@@ -114,14 +137,9 @@ class BaseBackprop(ValidationMonitor, CallbackSupportMixin, BaseEstimator):
         "dtype": [StrOptions({"float32", "float64"}), None],
     }
 
-    def _store_parameters(self, parameters):
-        """``__init__`` only stores its arguments, as sklearn requires."""
-        for name, value in parameters.items():
-            if name != "self":
-                setattr(self, name, value)
-
     # ------------------------------------------------------------------ fit
     def _fit(self, X, y, sample_weight=None, incremental=False, validation=None):
+        """Validate, build the engine's objects, train, and read back the state."""
         hidden = _check_hidden_layer_sizes(self.hidden_layer_sizes)
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
@@ -135,57 +153,100 @@ class BaseBackprop(ValidationMonitor, CallbackSupportMixin, BaseEstimator):
         layer_units = [X.shape[1], *hidden, Y.shape[1]]
         if first_pass:
             self._initialize(layer_units, X.dtype, rng)
-        elif [w.shape[0] for w in self.coefs_] + [self.n_outputs_] != layer_units:
+        self._check_architecture(layer_units)
+        if validation is not None:
+            validation = self._checked_validation_set(validation, X.dtype)
+        if self.early_stopping and incremental:
             raise ValueError(
-                "warm_start and partial_fit need the same architecture as the "
-                f"previous fit: layer sizes {layer_units} differ from the fitted "
-                f"{[w.shape[0] for w in self.coefs_] + [self.n_outputs_]}."
+                "partial_fit does not support early_stopping=True: set "
+                "early_stopping=False or call fit."
             )
+        if validation is None and self.early_stopping and self.solver != "lbfgs":
+            (X, Y, sample_weight), validation = validation_split(
+                self, X, Y, y, sample_weight, rng
+            )
+        network = self._network(layer_units, X.dtype, rng)
+        state = TrainingState(**{f: getattr(self, a) for f, a in _STATE.items()})
+        max_epochs = 1 if incremental else self.max_iter
+        reporter = EpochReporter(self, X, y, sample_weight, max_epochs, network, state)
+        monitor = Monitor(
+            validate=None
+            if validation is None
+            else validation_scorer(self, network, validation),
+            tol=self.tol,
+            n_iter_no_change=self.n_iter_no_change,
+            early_stopping=self.early_stopping and validation is not None,
+            events=reporter,
+            verbose=self.verbose,
+        )
+        Y = self._training_targets(Y, X.dtype)
+        try:
+            with limit_blas_threads(layer_units, self._rows_per_step(X.shape[0])):
+                outcome = self._train(
+                    network, X, Y, sample_weight, state, monitor, rng, incremental
+                )
+            reporter.close()
+        finally:
+            for field, attribute in _STATE.items():
+                setattr(self, attribute, getattr(state, field))
+            self.coefs_ = [W.copy() for W in network.coefs]
+            self.intercepts_ = [b.copy() for b in network.intercepts]
+        self._check_outcome(*outcome, incremental=incremental)
+        return self
+
+    def _train(self, network, X, Y, sample_weight, state, monitor, rng, incremental):
+        """Run the engine's training loop; returns what ``_check_outcome`` judges."""
+        if self.solver == "lbfgs":
+            status, result = fit_lbfgs(
+                network,
+                X,
+                Y,
+                sample_weight,
+                state,
+                monitor,
+                alpha=self.alpha,
+                max_iter=self.max_iter,
+                max_fun=self.max_fun,
+                tol=self.tol,
+            )
+            first_loss = state.loss if state.n_iter == 0 else None
+            return status, first_loss, (), result
+        curve_start = len(state.loss_curve)
+        trainer = self._trainer(network, X, rng, incremental)
+        status = trainer.fit(
+            X, Y, sample_weight, state, monitor, 1 if incremental else self.max_iter
+        )
+        return status, trainer.first_loss, state.loss_curve[curve_start:], None
+
+    def _network(self, layer_units, dtype, rng):
         network = Network(
             layer_units,
             self.activation,
             self._loss_name(),
-            X.dtype,
+            dtype,
             dropout=self.dropout,
             rng=rng,
             loss_params=self._loss_params(),
         )
         network.set_weights(self.coefs_, self.intercepts_)
-        if validation is not None:
-            try:
-                validation = self._check_validation_set(*validation, X.dtype)
-            except (TypeError, ValueError) as exc:
-                raise type(exc)(
-                    f"Invalid validation set (X_val, y_val, sample_weight_val): {exc}"
-                ) from exc
-        # during training coefs_ are views of the network, so that scorers can
-        # call predict on the current weights
-        self.coefs_, self.intercepts_ = network.coefs, network.intercepts
-        self._in_fit = True
+        return network
+
+    def _check_architecture(self, layer_units):
+        fitted = [W.shape[0] for W in self.coefs_] + [self.n_outputs_]
+        if fitted != layer_units:
+            raise ValueError(
+                "warm_start and partial_fit need the same architecture as the "
+                f"previous fit: layer sizes {layer_units} differ from the fitted "
+                f"{fitted}."
+            )
+
+    def _checked_validation_set(self, validation, dtype):
         try:
-            max_epochs = 1 if incremental else self.max_iter
-            reporter = EpochReporter(self, X, y, sample_weight, max_epochs)
-            with limit_blas_threads(layer_units, self._rows_per_step(X.shape[0])):
-                if self.solver == "lbfgs":
-                    self._fit_lbfgs(network, X, Y, sample_weight, validation, reporter)
-                else:
-                    self._fit_stochastic(
-                        network,
-                        X,
-                        Y,
-                        y,
-                        sample_weight,
-                        rng,
-                        incremental,
-                        validation,
-                        reporter,
-                    )
-            reporter.close()
-        finally:
-            del self._in_fit
-            self.coefs_ = [W.copy() for W in network.coefs]
-            self.intercepts_ = [b.copy() for b in network.intercepts]
-        return self
+            return check_validation_set(self, *validation, dtype)
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(
+                f"Invalid validation set (X_val, y_val, sample_weight_val): {exc}"
+            ) from exc
 
     def _rows_per_step(self, n_samples):
         """Rows in the products of one step: the batch, or all for 'lbfgs'."""
@@ -235,14 +296,15 @@ class BaseBackprop(ValidationMonitor, CallbackSupportMixin, BaseEstimator):
     def _loss_params(self):
         return {}
 
+    def _encode_validation_targets(self, y):
+        return self._encode_targets(y, incremental=True, first_pass=False)
+
     def _training_targets(self, Y, dtype):
         """The targets the loss is fitted to (the classifier smooths labels)."""
         return Y.astype(dtype, copy=False)
 
     def _initialize(self, layer_units, dtype, rng):
-        """Fresh weights from sklearn's initialiser, and empty learning curves."""
-        self.n_iter_ = 0
-        self.t_ = 0
+        """Fresh weights from sklearn's initialiser, and an empty training record."""
         self.n_layers_ = len(layer_units)
         self.n_outputs_ = layer_units[-1]
         self.out_activation_ = LOSSES[self._loss_name()].out_activation
@@ -253,15 +315,11 @@ class BaseBackprop(ValidationMonitor, CallbackSupportMixin, BaseEstimator):
         ]
         self.coefs_ = [W for W, _ in weights]
         self.intercepts_ = [b for _, b in weights]
-        self.loss_curve_ = []
-        self.history_ = []
-        self._no_improvement_count = 0
-        self.best_loss_ = None if self.early_stopping else np.inf
-        self.validation_scores_ = None
-        self.validation_loss_curve_ = None
-        self.best_validation_score_ = None
-        self.best_iteration_ = None
-        for name in ("_optimizer", "_schedule", "_best_params"):
+        # sklearn's MLP has no best_loss_ when it stops on a validation score
+        state = TrainingState(best_loss=None if self.early_stopping else np.inf)
+        for field, attribute in _STATE.items():
+            setattr(self, attribute, getattr(state, field))
+        for name in ("_optimizer", "_schedule"):
             self.__dict__.pop(name, None)
 
     def _batch_size(self, n_samples):
@@ -275,14 +333,8 @@ class BaseBackprop(ValidationMonitor, CallbackSupportMixin, BaseEstimator):
             )
         return int(min(self.batch_size, n_samples))
 
-    def _fit_stochastic(
-        self, network, X, Y, y, sample_weight, rng, incremental, validation, reporter
-    ):
-        if self.early_stopping and incremental:
-            raise ValueError(
-                "partial_fit does not support early_stopping=True: set "
-                "early_stopping=False or call fit."
-            )
+    def _trainer(self, network, X, rng, incremental):
+        """The engine's minibatch trainer; partial_fit continues the optimizer."""
         if not incremental or not hasattr(self, "_optimizer"):
             self._optimizer = OPTIMIZERS[self.solver](
                 network.params.size, X.dtype, **self._optimizer_params(network)
@@ -294,14 +346,7 @@ class BaseBackprop(ValidationMonitor, CallbackSupportMixin, BaseEstimator):
                 n_epochs=self.max_iter,
                 warmup_epochs=self.warmup_iter,
             )
-        if validation is None and self.early_stopping:
-            (X, Y, sample_weight), validation = self._validation_split(
-                X, Y, y, sample_weight, rng
-            )
-        if validation is not None:
-            self._start_validation(network)
-        Y = self._training_targets(Y, X.dtype)
-        trainer = Trainer(
+        return Trainer(
             network,
             self._optimizer,
             self._schedule,
@@ -311,24 +356,6 @@ class BaseBackprop(ValidationMonitor, CallbackSupportMixin, BaseEstimator):
             shuffle=self.shuffle,
             rng=rng,
             max_grad_norm=self.max_grad_norm,
-        )
-        if not incremental:
-            self.n_iter_ = 0
-        curve_start = len(self.loss_curve_)
-
-        def epoch_end(loss):
-            learning_rate = self._schedule.learning_rate  # the rate of this epoch
-            stop = self._epoch_end(network, loss, X.shape[0], validation, incremental)
-            return reporter.epoch_end(loss, learning_rate, trainer.grad_norm) or stop
-
-        max_epochs = 1 if incremental else self.max_iter
-        _, status = trainer.fit(
-            X, Y, sample_weight, max_epochs, epoch_end, reporter.epoch_begin
-        )
-        if validation is not None:
-            network.params[...] = self._best_params
-        self._report(
-            status, trainer.first_loss, self.loss_curve_[curve_start:], incremental
         )
 
     def _optimizer_params(self, network):
@@ -345,96 +372,8 @@ class BaseBackprop(ValidationMonitor, CallbackSupportMixin, BaseEstimator):
             "rmsprop": dict(rho=self.rho, epsilon=self.epsilon),
         }[self.solver]
 
-    def _epoch_end(self, network, loss, n_train, validation, incremental):
-        """Book-keeping after an epoch, in sklearn's order; True means stop."""
-        self.n_iter_ += 1
-        self.loss_ = loss
-        self.t_ += n_train
-        self.loss_curve_.append(loss)
-        if self.verbose == 1:
-            print(f"Iteration {self.n_iter_}, loss = {loss:.8f}")
-        self._update_no_improvement_count(network, validation)
-        self._schedule.epoch_end(self.n_iter_, self.t_)
-        if self._no_improvement_count > self.n_iter_no_change:
-            what = (
-                "Validation score"
-                if self._stops_on_validation(validation)
-                else ("Training loss")
-            )
-            msg = (
-                f"{what} did not improve more than tol={self.tol:f} for "
-                f"{self.n_iter_no_change} consecutive epochs."
-            )
-            if not self._schedule.on_plateau():
-                if self.verbose:
-                    print(msg + " Stopping.")
-                return True
-            if self.verbose:
-                print(
-                    msg + f" Setting learning rate to {self._schedule.learning_rate:f}"
-                )
-            self._no_improvement_count = 0
-        return incremental
-
-    def _fit_lbfgs(self, network, X, Y, sample_weight, validation, reporter):
-        Y = self._training_targets(Y, X.dtype)
-        if validation is not None:
-            self._start_validation(network)
-        self.n_iter_ = 0
-
-        def iteration_end(loss):
-            self.loss_curve_.append(float(loss))
-            self.n_iter_ += 1
-            stop = False
-            if validation is not None:
-                self._update_no_improvement_count(network, validation)
-                stop = self._stops_on_validation(validation) and (
-                    self._no_improvement_count > self.n_iter_no_change
-                )
-            return reporter.epoch_end(loss) or stop
-
-        result = fit_lbfgs(
-            network,
-            X,
-            Y,
-            sample_weight,
-            alpha=self.alpha,
-            max_iter=self.max_iter,
-            max_fun=self.max_fun,
-            tol=self.tol,
-            iteration_end=iteration_end,
-        )
-        self.n_iter_ = min(result.nit, self.max_iter)
-        self.loss_ = float(result.fun)
-        finite = [v for v in self.loss_curve_ if np.isfinite(v)]
-        self.best_loss_ = min(finite, default=np.inf)
-        if validation is not None:
-            network.params[...] = self._best_params
-        if result.get("interrupted", False):
-            if not np.isfinite(result.fun):  # interrupted before the first iterate
-                with np.errstate(over="ignore", invalid="ignore"):
-                    self.loss_ = network.loss_and_grads(
-                        X, Y, sample_weight, self.alpha, training=False
-                    )
-            self._report("interrupted")
-        elif not np.isfinite(result.fun):
-            # the engine rolled back to the last finite iterate: report its loss,
-            # which overflows to inf itself on inputs of a huge magnitude
-            with np.errstate(over="ignore", invalid="ignore"):
-                self.loss_ = network.loss_and_grads(X, Y, sample_weight, self.alpha)
-            # with no finite iterate, the restored weights are the initial ones
-            self._report("diverged", first_loss=self.loss_ if result.nit == 0 else None)
-        elif result.status not in (0, 99):  # 99: stopped early by the callback
-            warnings.warn(
-                f"lbfgs failed to converge after {self.n_iter_} iteration(s) "
-                f"(status={result.status}): {result.message}. Increase max_iter "
-                f"(now {self.max_iter}) or max_fun (now {self.max_fun}), or scale "
-                "the data, e.g. with StandardScaler.",
-                ConvergenceWarning,
-            )
-
-    def _report(self, status, first_loss=None, curve=(), incremental=False):
-        """Warn about how a fit ended, as sklearn's MLP does, and about divergence.
+    def _check_outcome(self, status, first_loss, curve, result, incremental):
+        """Warn about how training ended, as sklearn's MLP does, and about divergence.
 
         Divergence from finite initial weights is the learning rate's doing:
         the last finite weights are kept, with a warning. A loss that is not
@@ -466,12 +405,7 @@ class BaseBackprop(ValidationMonitor, CallbackSupportMixin, BaseEstimator):
                 "complete epoch.",
                 UserWarning,
             )
-        elif (
-            not incremental
-            and curve
-            and first_loss is not None
-            and (min(curve) > first_loss)
-        ):
+        elif not incremental and curve and min(curve) > first_loss:
             warnings.warn(
                 f"Training never brought the loss below its value at the initial "
                 f"weights ({first_loss:.4g}; best epoch {min(curve):.4g}): "
@@ -479,21 +413,21 @@ class BaseBackprop(ValidationMonitor, CallbackSupportMixin, BaseEstimator):
                 "large. Try a smaller one, or max_grad_norm.",
                 ConvergenceWarning,
             )
-        elif status == "max_iter":
-            warnings.warn(
-                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
-                "and the optimization hasn't converged yet.",
-                ConvergenceWarning,
-            )
+        elif status == "max_iter" and not incremental:
+            warnings.warn(self._max_iter_message(result), ConvergenceWarning)
 
-    def _snapshot_attributes(self):
-        """Fitted attributes of the current weights, for callbacks' estimators."""
-        return {
-            "coefs_": [W.copy() for W in self.coefs_],
-            "intercepts_": [b.copy() for b in self.intercepts_],
-            "n_iter_": self.n_iter_,
-            "loss_curve_": list(self.loss_curve_),
-        }
+    def _max_iter_message(self, result):
+        if result is None:
+            return (
+                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
+                "and the optimization hasn't converged yet."
+            )
+        return (
+            f"lbfgs failed to converge after {self.n_iter_} iteration(s) "
+            f"(status={result.status}): {result.message}. Increase max_iter "
+            f"(now {self.max_iter}) or max_fun (now {self.max_fun}), or scale "
+            "the data, e.g. with StandardScaler."
+        )
 
     # ---------------------------------------------------------- persistence
     def __getstate__(self):
@@ -517,23 +451,20 @@ class BaseBackprop(ValidationMonitor, CallbackSupportMixin, BaseEstimator):
 
     # -------------------------------------------------------------- predict
     def _forward(self, X):
-        """The network's output for validated X, computed by the engine."""
+        """The network's output for X, validated here, computed by the engine."""
         check_is_fitted(self)
-        if not getattr(self, "_in_fit", False):  # a scorer during fit: X is checked
-            check_numeric(X, "X")  # finite dense floats: no second pass below
-            checked = isinstance(X, np.ndarray) and X.dtype.kind == "f"
-            X = validate_data(
-                self,
-                X,
-                accept_sparse=["csr", "csc"],
-                dtype=(np.float64, np.float32),
-                ensure_all_finite=not checked,
-                reset=False,
-            )
+        check_numeric(X, "X")  # finite dense floats: no second pass below
+        checked = isinstance(X, np.ndarray) and X.dtype.kind == "f"
+        X = validate_data(
+            self,
+            X,
+            accept_sparse=["csr", "csc"],
+            dtype=(np.float64, np.float32),
+            ensure_all_finite=not checked,
+            reset=False,
+        )
         X = as_model_dtype(X, self.coefs_[0].dtype)
-        # checked just below
-        kernels = scipy_kernels_if_safe(X.shape[0])
-        with np.errstate(over="ignore", invalid="ignore"), kernels:
+        with np.errstate(over="ignore", invalid="ignore"):  # checked just below
             P = predict(
                 X, self.coefs_, self.intercepts_, self.activation, self.out_activation_
             )

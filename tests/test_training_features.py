@@ -205,7 +205,7 @@ def test_cosine_schedule_with_warmup():
     rates = []
     for epoch in range(1, 13):
         rates.append(schedule.learning_rate)
-        schedule.epoch_end(epoch, t=0)
+        schedule.epoch_end(t=0)
     np.testing.assert_allclose(rates[:3], [1 / 3, 2 / 3, 1.0])
     assert np.all(np.diff(rates[2:]) < 0) and rates[-1] < 0.05
 

@@ -46,8 +46,6 @@ from functools import partial
 import numpy as np
 from scipy.special import expit, xlogy
 
-from .kernels import row_sums
-
 
 @dataclass(frozen=True)
 class Loss:
@@ -104,7 +102,7 @@ def _softmax(Z):
     else:
         Z -= Z.max(axis=1, keepdims=True)
     np.exp(Z, out=Z)
-    Z /= row_sums(Z)[:, np.newaxis]
+    Z /= Z.sum(axis=1, keepdims=True)
     return Z
 
 

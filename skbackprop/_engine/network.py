@@ -5,6 +5,11 @@ All weights live in one flat vector ``params`` laid out as sklearn packs them
 and ``grads`` mirrors it. Optimizers and L-BFGS therefore update every
 parameter with a few vector operations.
 
+The layer stack (:func:`~.layers.layer_stack`) is built once and serves
+training (:meth:`Network.forward` and :meth:`Network.backward`), prediction in
+row chunks without caches (:func:`predict`) and the gradients with respect to
+the input (:meth:`Network.input_gradient`).
+
 Notes
 -----
 For a batch of :math:`n` samples with weights :math:`s_i` (all ones when no
@@ -23,8 +28,7 @@ backward in reverse order.
 import numpy as np
 
 from .activations import ACTIVATIONS
-from .kernels import affine, axpy
-from .layers import ActivationLayer, Dense, Dropout
+from .layers import Dense, layer_stack
 from .losses import LINK_BACKWARD, LOSSES, OUT_ACTIVATIONS
 
 
@@ -45,6 +49,15 @@ def _flat_views(flat, layer_units):
 
 def n_parameters(layer_units):
     return sum((a + 1) * b for a, b in zip(layer_units[:-1], layer_units[1:]))
+
+
+def forward_layers(layers, X, training=False, outs=None):
+    """Run ``X`` through ``layers``; return the last output and every cache."""
+    caches = []
+    for layer, out in zip(layers, outs or [None] * len(layers)):
+        X, cache = layer.forward(X, training, out=out)
+        caches.append(cache)
+    return X, caches
 
 
 class Network:
@@ -85,24 +98,23 @@ class Network:
         self.grads = np.zeros_like(self.params)
         self.coefs, self.intercepts, self.n_coef = _flat_views(self.params, layer_units)
         dcoefs, dintercepts, _ = _flat_views(self.grads, layer_units)
-        self.layers = []
-        for k, (W, b, dW, db) in enumerate(
-            zip(self.coefs, self.intercepts, dcoefs, dintercepts)
-        ):
-            self.layers.append(Dense(W, b, dW, db))
-            if k < len(self.coefs) - 1:
-                self.layers.append(ActivationLayer(ACTIVATIONS[activation]))
-                if dropout > 0:
-                    self.layers.append(Dropout(dropout, rng))
+        self.layers = layer_stack(
+            self.coefs,
+            self.intercepts,
+            ACTIVATIONS[activation],
+            grads=(dcoefs, dintercepts),
+            dropout=dropout,
+            rng=rng,
+        )
         self._workspaces = {}
 
     def workspace(self, n):
         """Output buffers of every layer for batches of ``n`` rows.
 
         Made once per batch size and reused by every batch of that size, so
-        the training loop allocates no activation or delta array. ``forward``
-        writes into ``ws["forward"][k]``, ``backward`` into ``ws["backward"][k]``
-        (None: the layer works in place or needs no buffer).
+        the training loop allocates no activation or delta array.
+        ``ws["forward"][k]`` receives layer k's output, ``ws["backward"][k]``
+        its input delta (None: the layer works in place or needs no buffer).
         """
         if n not in self._workspaces:
             if len(self._workspaces) >= 2:  # a full batch and the last, short one
@@ -127,12 +139,9 @@ class Network:
         With a ``workspace`` (see :meth:`workspace`) the outputs are written
         into its buffers, and ``P`` is only valid until the next call.
         """
-        outs = workspace["forward"] if workspace else [None] * len(self.layers)
-        caches = []
-        for layer, out in zip(self.layers, outs):
-            X, cache = layer.forward(X, training, out=out)
-            caches.append(cache)
-        return self.loss.link(X), caches
+        outs = workspace["forward"] if workspace else None
+        Z, caches = forward_layers(self.layers, X, training, outs)
+        return self.loss.link(Z), caches
 
     def backward(self, dZ, caches, workspace=None, to_input=False):
         """Backpropagate the output delta; gradients land in ``self.grads``.
@@ -172,6 +181,15 @@ class Network:
         dZ = LINK_BACKWARD[self.loss.out_activation](G, P)  # (n, n_outputs)
         return self.backward(dZ, caches, to_input=True)
 
+    def hidden_preactivations(self, X):
+        """Pre-activations ``Z`` of every hidden layer, a list of (n, units) arrays."""
+        Zs = []
+        for layer in self.layers[:-1]:
+            X, _ = layer.forward(X)
+            if isinstance(layer, Dense):
+                Zs.append(X.copy())  # the activation after it works in place
+        return Zs
+
     def loss_and_grads(self, X, Y, sample_weight=None, alpha=0.0, training=True):
         """Objective ``L`` on a batch; its gradient is left in ``self.grads``."""
         ws = self.workspace(X.shape[0])
@@ -182,14 +200,11 @@ class Network:
             dZ *= sample_weight[:, None]
         dZ /= S
         self.backward(dZ, caches, workspace=ws)
-        W = self.params[: self.n_coef]
         if alpha:
+            W, dW = self.params[: self.n_coef], self.grads[: self.n_coef]
             loss += 0.5 * alpha * (W @ W) / S
-            self._add_l2_gradient(W, float(alpha / S))
+            dW += (alpha / S) * W  # d/dW of the L2 term
         return float(loss)
-
-    def _add_l2_gradient(self, W, scale):
-        axpy(scale, W, self.grads[: self.n_coef])  # dL/dW += (alpha / S) W
 
     def mean_loss(self, Y, P, sample_weight=None):
         """The (sample-weighted) mean loss of outputs ``P``, without penalty."""
@@ -200,40 +215,47 @@ class Network:
         """Weighted mean over the samples of the loss summed over the outputs,
         and the total weight S. ``L`` is the (n, n_outputs) pointwise loss."""
         if sample_weight is None:
-            # one reduction over all of L: summing rows first is 4x slower
             return L.sum() / L.shape[0], L.shape[0]
         S = sample_weight.sum()
         return (sample_weight @ L).sum() / S, S  # (n,) @ (n, n_out) -> (n_out,)
 
     def predict(self, X):
-        return predict(
-            X, self.coefs, self.intercepts, self.activation, self.loss.out_activation
-        )
+        return predict_layers(self.layers, self.loss.link, X)
 
 
 def predict(X, coefs, intercepts, activation, out_activation, chunk_rows=None):
-    """Forward pass from fitted weights, without caches, in row chunks.
+    """Forward pass from fitted weights: the network's layer stack, in chunks."""
+    layers = layer_stack(coefs, intercepts, ACTIVATIONS[activation])
+    return predict_layers(layers, OUT_ACTIVATIONS[out_activation], X, chunk_rows)
 
-    Each chunk goes through the whole network in buffers made once, sized to
+
+def predict_layers(layers, link, X, chunk_rows=None):
+    """The output of ``layers`` and ``link`` for ``X``, without caches, in chunks.
+
+    Each chunk goes through the whole stack in buffers made once, sized to
     stay in cache, and its output lands directly in the result: the extra
     memory is a few ``chunk_rows``-row buffers whatever the number of samples.
     X may be of another float dtype than the weights, or sparse: each chunk
     is converted on its own.
     """
-    n, dtype = X.shape[0], coefs[0].dtype
+    dense = [layer for layer in layers if isinstance(layer, Dense)]
+    n, dtype = X.shape[0], dense[0].W.dtype
     if chunk_rows is None:
-        chunk_rows = default_chunk_rows(coefs)
+        chunk_rows = default_chunk_rows([layer.W for layer in dense])
     chunk_rows = max(1, min(chunk_rows, n))
-    out = np.empty((n, coefs[-1].shape[1]), dtype=dtype)
-    buffers = [np.empty((chunk_rows, W.shape[1]), dtype) for W in coefs[:-1]]
-    hidden = ACTIVATIONS[activation].forward
-    link = OUT_ACTIVATIONS[out_activation]
+    out = np.empty((n, dense[-1].W.shape[1]), dtype=dtype)
+    buffers = [
+        np.empty((chunk_rows, layer.W.shape[1]), dtype)
+        if isinstance(layer, Dense)
+        else None
+        for layer in layers
+    ]
     for start in range(0, n, chunk_rows):
         stop = min(start + chunk_rows, n)
+        outs = [None if b is None else b[: stop - start] for b in buffers]
+        outs[-1] = out[start:stop]
         A = X[start:stop].astype(dtype, copy=False)
-        for W, b, buffer in zip(coefs[:-1], intercepts[:-1], buffers):
-            A = hidden(affine(A, W, b, buffer[: stop - start]))
-        link(affine(A, coefs[-1], intercepts[-1], out[start:stop]))
+        link(forward_layers(layers, A, training=False, outs=outs)[0])
     return out
 
 

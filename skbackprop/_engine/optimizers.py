@@ -10,8 +10,6 @@ import math
 
 import numpy as np
 
-from .kernels import axpy, scale
-
 
 class SGD:
     """Stochastic gradient descent with (Nesterov) momentum.
@@ -32,11 +30,12 @@ class SGD:
 
     def step(self, params, grads, lr):
         v, mu = self.velocity, self.momentum
-        axpy(-lr, grads, scale(mu, v))  # v = mu v - lr g
+        v *= mu
+        v -= lr * grads  # v = mu v - lr g
         if self.nesterov:
-            axpy(-lr, grads, axpy(mu, v, params))  # theta += mu v - lr g
+            params += mu * v - lr * grads
         else:
-            axpy(1.0, v, params)
+            params += v
 
 
 class Adam:
@@ -49,22 +48,14 @@ class Adam:
         m \\leftarrow \\beta_1 m + (1 - \\beta_1) g, \\qquad
         v \\leftarrow \\beta_2 v + (1 - \\beta_2) g^2
 
-        \\theta \\leftarrow \\theta - \\eta
-            \\frac{\\sqrt{1 - \\beta_2^t}}{1 - \\beta_1^t}
-            \\frac{m}{\\sqrt{v} + \\epsilon}
+        \\theta \\leftarrow \\theta - \\eta_t \\frac{m}{\\sqrt{v} + \\epsilon},
+        \\qquad
+        \\eta_t = \\eta \\frac{\\sqrt{1 - \\beta_2^t}}{1 - \\beta_1^t}
 
-    The step runs on blocks of the flat vectors with one preallocated scratch
-    buffer, so it allocates nothing, and its nine passes re-read
-    cache-resident blocks instead of streaming whole vectors from memory; each
-    moment update ``y = c y + d x`` is a BLAS ``scal`` and ``axpy``.
-    Measured per step (one thread): 669,706 float64 parameters (workload W)
-    7.4 ms with temporaries, 4.0 ms with unblocked scratch, 3.3 ms in blocks
-    of 65,536 (4.7 ms at 4,096: Python overhead); with the BLAS passes
-    2.9-3.0 ms. On 59,658 parameters (workload M), 181 us with numpy's passes,
-    150 us with BLAS's, of which the square root alone is 70 us.
+    Each term is computed into one scratch vector the optimizer owns, so a
+    step allocates nothing: on wide networks a temporary per term is a
+    vector of every parameter, made and freed several times per batch.
     """
-
-    block = 1 << 16  # elements
 
     def __init__(self, n_params, dtype, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
@@ -74,28 +65,23 @@ class Adam:
         self._make_scratch()
 
     def _make_scratch(self):
-        # a block-sized buffer; not part of the state (see optimizer_state)
-        self._s1 = np.empty(min(self.m.size, self.block), dtype=self.m.dtype)
+        self._s = np.empty_like(self.m)  # not part of the state
 
     def step(self, params, grads, lr):
         self.t += 1
-        b1, b2 = self.beta_1, self.beta_2
+        b1, b2, m, v, s = self.beta_1, self.beta_2, self.m, self.v, self._s
         lr_t = lr * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
-        if params.size <= self.block:  # small networks: skip the slicing
-            self._step_block(params, grads, self.m, self.v, lr_t)
-            return
-        for start in range(0, params.size, self.block):
-            blk = slice(start, start + self.block)
-            self._step_block(params[blk], grads[blk], self.m[blk], self.v[blk], lr_t)
-
-    def _step_block(self, params, g, m, v, lr_t):
-        # sklearn's AdamOptimizer, with each "y = c y + d x" as one BLAS pass
-        s = self._s1[: g.size]
-        axpy(1 - self.beta_1, g, scale(self.beta_1, m))
-        axpy(1 - self.beta_2, np.multiply(g, g, out=s), scale(self.beta_2, v))
-        denom = np.sqrt(v, out=s)
-        denom += self.epsilon
-        axpy(-lr_t, np.divide(m, denom, out=s), params)
+        m *= b1
+        m += np.multiply(grads, 1 - b1, out=s)  # m = b1 m + (1 - b1) g
+        np.square(grads, out=s)
+        s *= 1 - b2
+        v *= b2
+        v += s  # v = b2 v + (1 - b2) g^2
+        np.sqrt(v, out=s)
+        s += self.epsilon
+        np.divide(m, s, out=s)
+        s *= lr_t
+        params -= s  # theta -= lr_t m / (sqrt(v) + eps)
 
 
 class AdamW(Adam):
@@ -127,7 +113,7 @@ class AdamW(Adam):
         self.n_decay = n_params if n_decay is None else n_decay
 
     def step(self, params, grads, lr):
-        scale(1 - lr * self.weight_decay, params[: self.n_decay])
+        params[: self.n_decay] *= 1 - lr * self.weight_decay
         super().step(params, grads, lr)
 
 
@@ -151,11 +137,16 @@ class RMSprop:
         self._s = np.empty_like(self.v)  # not part of the state
 
     def step(self, params, grads, lr):
-        s = self._s
-        axpy(1 - self.rho, np.multiply(grads, grads, out=s), scale(self.rho, self.v))
-        denom = np.sqrt(self.v, out=s)
-        denom += self.epsilon
-        axpy(-lr, np.divide(grads, denom, out=s), params)
+        v, s = self.v, self._s
+        np.square(grads, out=s)
+        s *= 1 - self.rho
+        v *= self.rho
+        v += s  # v = rho v + (1 - rho) g^2
+        np.sqrt(v, out=s)
+        s += self.epsilon
+        np.divide(grads, s, out=s)
+        s *= lr
+        params -= s  # theta -= lr g / (sqrt(v) + eps)
 
 
 OPTIMIZERS = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop}

@@ -28,16 +28,6 @@ MAX_SPLIT_ROUNDS = 200  # a safety bound: each round resolves one crossing per p
 EDGE = 1e-9  # crossings closer than this fraction to an end are not split off
 
 
-def hidden_preactivations(network, X):
-    """Pre-activations ``Z`` of every hidden layer, a list of (n, units) arrays."""
-    activation, A, Zs = ACTIVATIONS[network.activation], X, []
-    for W, b in zip(network.coefs[:-1], network.intercepts[:-1]):
-        Z = A @ W + b  # (n, n_in) @ (n_in, units)
-        Zs.append(Z)
-        A = activation.forward(Z.copy())
-    return Zs
-
-
 def first_crossings(Zs_lo, Zs_hi, n):
     """Where, as a fraction of each of the ``n`` intervals, the first layer
     with a 0 crossing between the two ends crosses first; NaN for none."""
@@ -61,7 +51,7 @@ def _grid_preactivations(network, B, delta, n_steps):
     """Hidden pre-activations at both ends of every piece of the initial grid."""
     n, grid = len(B), np.arange(n_steps + 1) / n_steps
     rows = np.repeat(np.arange(n), n_steps + 1)
-    Zs = hidden_preactivations(network, _along(B, delta, rows, np.tile(grid, n)))
+    Zs = network.hidden_preactivations(_along(B, delta, rows, np.tile(grid, n)))
     Zs = [Z.reshape(n, n_steps + 1, -1) for Z in Zs]  # (n, n_steps + 1, units)
     lo = [Z[:, :-1].reshape(n * n_steps, -1) for Z in Zs]
     hi = [Z[:, 1:].reshape(n * n_steps, -1) for Z in Zs]
@@ -95,7 +85,7 @@ def integrated_gradients(network, X, B, G, n_steps):
         if done.all():
             break
         # [lo, hi] becomes [lo, split] and [split, hi]
-        Zs_at = hidden_preactivations(network, _along(B, delta, rows[cut], split[cut]))
+        Zs_at = network.hidden_preactivations(_along(B, delta, rows[cut], split[cut]))
         Zs_lo = [np.vstack([Z[cut], Z_at]) for Z, Z_at in zip(Zs_lo, Zs_at)]
         Zs_hi = [np.vstack([Z_at, Z[cut]]) for Z, Z_at in zip(Zs_hi, Zs_at)]
         lo, hi = np.r_[lo[cut], split[cut]], np.r_[split[cut], hi[cut]]

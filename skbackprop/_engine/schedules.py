@@ -1,9 +1,9 @@
 """Learning-rate schedules. They know nothing of optimizers.
 
-A schedule exposes ``learning_rate``, updates it in ``epoch_end(epoch, t)``
-(``t`` counts the samples seen so far) and answers ``on_plateau()`` when the
-monitored quantity stopped improving: ``True`` to go on training (it lowered
-the rate), ``False`` to stop.
+A schedule exposes ``learning_rate``, counts the epochs it has run and
+updates the rate in ``epoch_end(t)`` (``t`` counts the samples seen so far),
+and answers ``on_plateau()`` when the monitored quantity stopped improving:
+``True`` to go on training (it lowered the rate), ``False`` to stop.
 """
 
 import math
@@ -17,8 +17,13 @@ class Constant:
         self.power_t = power_t
         self.n_epochs = n_epochs
         self.learning_rate = learning_rate_init
+        self.epoch = 0
 
-    def epoch_end(self, epoch, t):
+    def epoch_end(self, t):
+        self.epoch += 1
+        self.update(self.epoch, t)
+
+    def update(self, epoch, t):
         pass
 
     def on_plateau(self):
@@ -28,7 +33,7 @@ class Constant:
 class InvScaling(Constant):
     """:math:`\\eta_t = \\eta_0 / (t + 1)^{p}`, ``t`` counting samples."""
 
-    def epoch_end(self, epoch, t):
+    def update(self, epoch, t):
         self.learning_rate = self.learning_rate_init / (t + 1) ** self.power_t
 
 
@@ -50,7 +55,7 @@ class Cosine(Constant):
     .. math:: \\eta_e = \\frac{\\eta_0}{2} (1 + \\cos(\\pi e / E))
     """
 
-    def epoch_end(self, epoch, t):
+    def update(self, epoch, t):
         progress = min(epoch / max(self.n_epochs, 1), 1.0)
         self.learning_rate = (
             0.5 * self.learning_rate_init * (1 + math.cos(math.pi * progress))
@@ -75,10 +80,10 @@ class Warmup:
             return self.schedule.learning_rate_init * ramp
         return self.schedule.learning_rate
 
-    def epoch_end(self, epoch, t):
+    def epoch_end(self, t):
         self.epochs_done += 1
         if self.epochs_done > self.warmup_epochs:
-            self.schedule.epoch_end(self.epochs_done - self.warmup_epochs, t)
+            self.schedule.epoch_end(t)
 
     def on_plateau(self):
         return self.schedule.on_plateau()

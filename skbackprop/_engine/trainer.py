@@ -1,40 +1,165 @@
-"""The epoch / minibatch loop of the stochastic solvers, and L-BFGS.
+"""The training loop: epochs of minibatches for the stochastic solvers, and L-BFGS.
+
+The loop owns everything that happens between epochs, in sklearn's order:
+the loss curve, the validation score and early stopping, the schedule's step
+and its plateau rule ('adaptive'), the best weights, the rollback of a
+diverging fit, the per-epoch history record and the events that callbacks
+hang on. What it has recorded lives in a :class:`TrainingState`, which the
+caller keeps between calls (``partial_fit``, warm starts).
 
 Training stops by return value, never by exception: ``fit`` returns why it
-ended (``"max_iter"``, ``"stopped"``, ``"diverged"`` or ``"interrupted"``) and
-always leaves finite weights from a completed epoch in the network.
+ended (``"max_iter"``, ``"converged"``, ``"stopped"`` by an event handler,
+``"diverged"`` or ``"interrupted"``) and always leaves finite weights from a
+completed epoch in the network.
 """
+
+import math
+import time
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.optimize
 import scipy.sparse as sp
 
 
-def _gather(A, idx, buffer):
-    """Rows ``A[idx]`` into a preallocated contiguous buffer (dense input).
-
-    ``idx`` is a slice of a permutation of the rows, so always in range:
-    mode='clip' skips the buffered copy that numpy makes for mode='raise'
-    (36 us instead of 46 us for 256 rows of 100 float64).
-    """
-    if buffer is None:  # sparse A
-        return A[idx]
-    return A.take(idx, axis=0, out=buffer[: len(idx)], mode="clip")
-
-
 def blas_threads(layer_units, batch_size, max_threads, work_per_thread=4_000_000):
     """How many BLAS threads the products of one batch can use well.
 
     ``work_per_thread`` multiply-adds in the largest product of a batch buy
-    one thread, up to ``max_threads``. Measured with 2 threads on 2 cores
-    (training steps, float64 / float32): the (256 x 100 x 256, 256 x 256 x 128)
-    products of workload M run 1.4x faster, the 784 x 512 x 512 ones of W 1.5x;
-    below about 1e6 multiply-adds (S, R) a second thread gains nothing, and
-    the elementwise work between the products stays single-threaded anyway.
+    one thread, up to ``max_threads``: below that, waking a second thread
+    costs more than it brings, and the elementwise work between the products
+    stays single-threaded anyway.
     """
     widest = max(a * b for a, b in zip(layer_units[:-1], layer_units[1:]))
     wanted = batch_size * widest // work_per_thread
     return int(max(1, min(max_threads, wanted)))
+
+
+@dataclass
+class TrainingState:
+    """What training has recorded so far, carried across calls.
+
+    ``n_iter`` counts the epochs (L-BFGS iterations) of the last call; ``t``
+    the samples seen by every call; ``loss_curve`` and ``history`` grow over
+    every call. The validation fields stay None without a validation set.
+    """
+
+    n_iter: int = 0
+    t: int = 0
+    loss: float = math.nan
+    loss_curve: list = field(default_factory=list)
+    best_loss: float = math.inf
+    no_improvement_count: int = 0
+    validation_scores: list = None
+    validation_loss_curve: list = None
+    best_validation_score: float = None
+    best_iteration: int = None
+    best_params: np.ndarray = None
+    history: list = field(default_factory=list)
+
+    def start_validation(self, params):
+        """Curves and best weights for a call that scores a validation set."""
+        if self.validation_scores is None:
+            self.validation_scores, self.validation_loss_curve = [], []
+            self.best_validation_score = -math.inf
+        if self.best_params is None:
+            self.best_params = params.copy()
+
+
+@dataclass
+class Monitor:
+    """Judges each epoch: validation, improvement, events.
+
+    Parameters
+    ----------
+    validate : callable or None
+        ``validate() -> (val_loss, score)`` on the network's current weights;
+        higher scores are better.
+    tol, n_iter_no_change : float
+        sklearn's rule: an epoch improves when the score rises by at least
+        ``tol`` (the training loss falls by ``tol``); more than
+        ``n_iter_no_change`` epochs in a row without improvement is a plateau.
+    early_stopping : bool
+        Judge the validation score (True) or the training loss (False).
+    events : object or None
+        ``epoch_begin()`` before an epoch and ``epoch_end(record) -> bool``
+        after it; True asks training to stop.
+    verbose : int
+        1 prints sklearn's per-epoch lines.
+    """
+
+    validate: object = None
+    tol: float = 1e-4
+    n_iter_no_change: float = 10
+    early_stopping: bool = False
+    events: object = None
+    verbose: int = 0
+
+    def epoch_begin(self):
+        if self.events is not None:
+            self.events.epoch_begin()
+
+    def epoch_end(
+        self, state, params, loss, seconds, learning_rate=math.nan, grad_norm=math.nan
+    ):
+        """Record an epoch in ``state``; True when an event handler asks to stop."""
+        state.n_iter += 1
+        state.loss_curve.append(float(loss))
+        self.observe(state, params)
+        record = {
+            "epoch": len(state.loss_curve),
+            "loss": float(loss),
+            "val_loss": _last(state.validation_loss_curve),
+            "val_score": _last(state.validation_scores),
+            "learning_rate": float(learning_rate),
+            "grad_norm": float(grad_norm),
+            "seconds": seconds,
+        }
+        state.history.append(record)
+        return self.events is not None and bool(self.events.epoch_end(record))
+
+    def observe(self, state, params):
+        """Count the epochs without improvement and keep the best weights."""
+        if self.validate is not None:
+            val_loss, score = self.validate()
+            state.validation_loss_curve.append(float(val_loss))
+            state.validation_scores.append(score)
+            if self.verbose == 1:
+                print(f"Validation score: {score:f}")
+        if self.early_stopping:
+            improved = score >= state.best_validation_score + self.tol
+        else:
+            best = math.inf if state.best_loss is None else state.best_loss
+            improved = state.loss_curve[-1] <= best - self.tol
+            state.best_loss = min(best, state.loss_curve[-1])
+        state.no_improvement_count = 0 if improved else state.no_improvement_count + 1
+        if self.validate is not None and score > state.best_validation_score:
+            state.best_validation_score = score
+            state.best_iteration = len(state.validation_scores)
+            state.best_params[...] = params
+
+    def plateaued(self, state):
+        return state.no_improvement_count > self.n_iter_no_change
+
+    def plateau_message(self):
+        what = "Validation score" if self.early_stopping else "Training loss"
+        return (
+            f"{what} did not improve more than tol={self.tol:f} for "
+            f"{self.n_iter_no_change} consecutive epochs."
+        )
+
+
+def _last(curve):
+    return float(curve[-1]) if curve else math.nan
+
+
+def _gather(A, idx, buffer):
+    """Rows ``A[idx]``, into a preallocated contiguous buffer for dense A."""
+    if buffer is None:  # sparse A
+        return A[idx]
+    # idx is a slice of a permutation, always in range: 'clip' skips the
+    # bounds-checked copy that 'raise' makes
+    return A.take(idx, axis=0, out=buffer[: len(idx)], mode="clip")
 
 
 class Trainer:
@@ -44,7 +169,7 @@ class Trainer:
     ----------
     network : Network
     optimizer : object with ``step(params, grads, lr)``
-    schedule : object with ``learning_rate``
+    schedule : object with ``learning_rate``, ``epoch_end(t)``, ``on_plateau()``
     alpha : float
         L2 penalty.
     batch_size : int
@@ -79,7 +204,7 @@ class Trainer:
         self.alpha, self.batch_size = alpha, batch_size
         self.shuffle, self.rng = shuffle, rng
         self.max_grad_norm = max_grad_norm
-        self.grad_norm, self.first_loss = np.nan, None
+        self.grad_norm, self.first_loss = math.nan, None
 
     def epoch(self, X, Y, sample_weight, order):
         """One pass over the data in ``order``; returns the mean batch loss."""
@@ -108,49 +233,89 @@ class Trainer:
             grads *= self.max_grad_norm / norm
         return norm
 
-    def fit(self, X, Y, sample_weight, max_epochs, epoch_end, epoch_begin=None):
-        """Train up to ``max_epochs`` epochs.
+    def fit(self, X, Y, sample_weight, state, monitor, max_epochs):
+        """Train up to ``max_epochs`` epochs, recording them in ``state``.
 
-        ``epoch_begin()``, if given, is called before every epoch and
-        ``epoch_end(loss)`` after it; the latter returns True to stop.
-        Returns the number of epochs run and why training ended.
+        Returns why training ended. With a validation set the network ends
+        on the best weights the monitor saw.
         """
-        order = np.arange(X.shape[0])
-        last_good = self.network.params.copy()
-        for epoch in range(max_epochs):
-            if epoch_begin is not None:
-                epoch_begin()
-            try:
-                if self.shuffle:
-                    order = order[self.rng.permutation(len(order))]
-                # overflow is detected below and rolled back: no numpy warnings
-                with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                    loss = self.epoch(X, Y, sample_weight, order)
-            except KeyboardInterrupt:
-                self.network.params[...] = last_good
-                return epoch, "interrupted"
-            if not (np.isfinite(loss) and np.isfinite(self.network.params).all()):
-                self.network.params[...] = last_good
-                return epoch, "diverged"
-            last_good[...] = self.network.params
-            if epoch_end(loss):
-                return epoch + 1, "stopped"
-        return max_epochs, "max_iter"
+        params, order = self.network.params, np.arange(X.shape[0])
+        last_good, status = params.copy(), "max_iter"
+        state.n_iter = 0
+        if monitor.validate is not None:
+            state.start_validation(params)
+        for _ in range(max_epochs):
+            monitor.epoch_begin()
+            started = time.perf_counter()
+            status = self._epoch(X, Y, sample_weight, order, state)
+            if status in ("diverged", "interrupted"):
+                params[...] = last_good
+                break
+            last_good[...] = params
+            status = self._epoch_end(state, monitor, time.perf_counter() - started)
+            if status != "max_iter":
+                break
+        if monitor.validate is not None:
+            params[...] = state.best_params
+        return status
+
+    def _epoch(self, X, Y, sample_weight, order, state):
+        """Run one epoch; "max_iter" if it went well (its loss into ``state``)."""
+        try:
+            if self.shuffle:
+                order[...] = order[self.rng.permutation(len(order))]
+            # overflow is detected below and rolled back: no numpy warnings
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                loss = self.epoch(X, Y, sample_weight, order)
+        except KeyboardInterrupt:
+            return "interrupted"
+        if not (np.isfinite(loss) and np.isfinite(self.network.params).all()):
+            return "diverged"
+        state.loss, state.t = loss, state.t + X.shape[0]
+        return "max_iter"
+
+    def _epoch_end(self, state, monitor, seconds):
+        """Book-keeping after a good epoch, in sklearn's order."""
+        if monitor.verbose == 1:
+            print(f"Iteration {state.n_iter + 1}, loss = {state.loss:.8f}")
+        learning_rate = self.schedule.learning_rate  # the rate of this epoch
+        stop = monitor.epoch_end(
+            state,
+            self.network.params,
+            state.loss,
+            seconds,
+            learning_rate,
+            self.grad_norm,
+        )
+        self.schedule.epoch_end(state.t)
+        if monitor.plateaued(state):
+            if not self.schedule.on_plateau():
+                if monitor.verbose:
+                    print(monitor.plateau_message() + " Stopping.")
+                return "converged"
+            if monitor.verbose:
+                rate = self.schedule.learning_rate
+                print(monitor.plateau_message() + f" Setting learning rate to {rate:f}")
+            state.no_improvement_count = 0
+        return "stopped" if stop else "max_iter"
 
 
 def fit_lbfgs(
-    network, X, Y, sample_weight, *, alpha, max_iter, max_fun, tol, iteration_end=None
+    network, X, Y, sample_weight, state, monitor, *, alpha, max_iter, max_fun, tol
 ):
     """Minimise the full-batch objective with scipy's L-BFGS-B.
 
-    Returns scipy's ``OptimizeResult``; the network holds its solution, or
-    the last finite iterate if the objective became non-finite. A
-    ``KeyboardInterrupt`` ends the minimisation too: the network gets the last
-    finite iterate back and the result has ``interrupted=True`` (``status=-1``).
+    Each iteration is recorded in ``state`` like an epoch; with a validation
+    set and ``monitor.early_stopping`` a plateau of the validation score stops
+    the minimisation. The network ends on the solution, or on the last finite
+    iterate if the objective became non-finite, and ``state.loss`` is the loss
+    there. Returns why training ended (``"converged"``, ``"stopped"``,
+    ``"max_iter"``, ``"diverged"`` or ``"interrupted"``) and scipy's result.
     """
-    params = network.params
-    last_good = params.copy()
-    done = {"nit": 0, "fun": np.nan}  # the last finite iterate: its count, its loss
+    params, state.n_iter = network.params, 0
+    last_good, clock = params.copy(), [time.perf_counter()]
+    if monitor.validate is not None:
+        state.start_validation(params)
 
     def fun(theta):
         params[...] = theta
@@ -160,16 +325,38 @@ def fit_lbfgs(
     def callback(intermediate_result):
         # the network holds the last line-search trial: put the iterate back
         params[...] = intermediate_result.x
-        done["nit"] += 1
         if np.isfinite(intermediate_result.fun):
             last_good[...] = intermediate_result.x
-            done["fun"] = float(intermediate_result.fun)
-        if iteration_end is not None and iteration_end(intermediate_result.fun):
+        seconds, clock[0] = time.perf_counter() - clock[0], time.perf_counter()
+        stop = monitor.epoch_end(state, params, intermediate_result.fun, seconds)
+        if stop or (monitor.early_stopping and monitor.plateaued(state)):
             raise StopIteration
 
+    result = _minimize(fun, params, callback, max_iter, max_fun, tol)
+    status = _lbfgs_status(result)
+    params[...] = result.x if status not in ("diverged", "interrupted") else last_good
+    if monitor.validate is not None:
+        params[...] = state.best_params
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        state.loss = network.loss_and_grads(X, Y, sample_weight, alpha, training=False)
+    state.best_loss = min(filter(math.isfinite, state.loss_curve), default=math.inf)
+    state.n_iter = min(state.n_iter, max_iter)
+    return status, result
+
+
+def _lbfgs_status(result):
+    if result.get("interrupted", False):
+        return "interrupted"
+    if not (np.isfinite(result.fun) and np.isfinite(result.x).all()):
+        return "diverged"
+    return {0: "converged", 99: "stopped"}.get(result.status, "max_iter")
+
+
+def _minimize(fun, params, callback, max_iter, max_fun, tol):
+    """scipy's L-BFGS-B from ``params``; an interrupt ends it with ``status=-1``."""
     try:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            result = scipy.optimize.minimize(
+            return scipy.optimize.minimize(
                 fun,
                 params.astype(np.float64),
                 method="L-BFGS-B",
@@ -179,16 +366,12 @@ def fit_lbfgs(
             )
     except KeyboardInterrupt:
         # scipy lets the interrupt through from inside fun or callback
-        params[...] = last_good
         return scipy.optimize.OptimizeResult(
-            x=last_good.astype(np.float64),
-            fun=done["fun"],
-            nit=done["nit"],
+            x=params.astype(np.float64),
+            fun=math.nan,
+            nit=0,
             status=-1,
             success=False,
             interrupted=True,
             message="interrupted by the user (KeyboardInterrupt)",
         )
-    finite = np.isfinite(result.fun) and np.isfinite(result.x).all()
-    params[...] = result.x if finite else last_good
-    return result

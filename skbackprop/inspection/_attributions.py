@@ -12,9 +12,7 @@ import scipy.sparse as sp
 from sklearn.base import is_classifier
 from sklearn.utils.validation import validate_data
 
-from .._engine.losses import LOSSES
-from .._engine.network import Network
-from .._engine.paths import integrated_gradients
+from .._engine import LOSSES, Network, integrated_gradients
 from .._sklearn_compat import Interval, StrOptions, validate_params
 from ._common import _check_backprop_estimator
 

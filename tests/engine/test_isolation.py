@@ -63,10 +63,9 @@ for info in pkgutil.walk_packages(engine.__path__, prefix="skbackprop._engine.")
     modules.append(info.name)
 
 import numpy as np
-from skbackprop._engine.network import Network
-from skbackprop._engine.optimizers import OPTIMIZERS
-from skbackprop._engine.schedules import SCHEDULES
-from skbackprop._engine.trainer import Trainer, fit_lbfgs
+from skbackprop._engine import (
+    OPTIMIZERS, SCHEDULES, Monitor, Network, Trainer, TrainingState, fit_lbfgs
+)
 
 rng = np.random.RandomState(0)
 X = rng.normal(size=(20, 4))
@@ -79,9 +78,11 @@ assert np.isfinite(loss) and np.isfinite(net.grads).all() and net.grads.any()
 trainer = Trainer(net, OPTIMIZERS["adam"](net.params.size, np.float64),
                   SCHEDULES["constant"](0.01), alpha=0.1, batch_size=8,
                   shuffle=True, rng=rng)
-n_epochs, status = trainer.fit(X, Y, None, 2, lambda loss: False)
-assert (n_epochs, status) == (2, "max_iter")
-result = fit_lbfgs(net, X, Y, None, alpha=0.1, max_iter=3, max_fun=100, tol=1e-4)
+state = TrainingState()
+status = trainer.fit(X, Y, None, state, Monitor(), 2)
+assert (state.n_iter, len(state.history), status) == (2, 2, "max_iter")
+status, result = fit_lbfgs(net, X, Y, None, TrainingState(), Monitor(),
+                           alpha=0.1, max_iter=3, max_fun=100, tol=1e-4)
 assert np.isfinite(result.fun)
 
 leaked = sorted(m for m in sys.modules if m == "sklearn" or m.startswith("sklearn."))

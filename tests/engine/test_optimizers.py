@@ -123,7 +123,7 @@ def test_optimizer_keeps_float32(name):
 def test_constant_schedule():
     s = Constant(0.01, power_t=0.5)
     for epoch, t in [(1, 100), (2, 200), (3, 300)]:
-        s.epoch_end(epoch, t)
+        s.epoch_end(t)
         assert s.learning_rate == 0.01
     assert s.on_plateau() is False
     assert s.learning_rate == 0.01
@@ -134,19 +134,19 @@ def test_invscaling_schedule(power_t):
     s = InvScaling(0.1, power_t=power_t)
     assert s.learning_rate == 0.1
     for epoch, t in [(1, 150), (2, 300), (3, 450)]:
-        s.epoch_end(epoch, t)
+        s.epoch_end(t)
         np.testing.assert_allclose(
             s.learning_rate, 0.1 / (t + 1) ** power_t, rtol=1e-15
         )
     s = InvScaling(0.1, power_t=0.5)
-    s.epoch_end(1, 99)
+    s.epoch_end(99)
     np.testing.assert_allclose(s.learning_rate, 0.01, rtol=1e-15)
     assert s.on_plateau() is False
 
 
 def test_adaptive_schedule():
     s = Adaptive(1e-3)
-    s.epoch_end(1, 100)
+    s.epoch_end(100)
     assert s.learning_rate == 1e-3  # constant between plateaus
     expected = [2e-4, 4e-5, 8e-6, 1.6e-6, 3.2e-7]
     for lr in expected:
