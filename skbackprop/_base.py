@@ -20,6 +20,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 from ._engine import (
     ACTIVATIONS,
     DEFAULT_INITIALIZER,
+    DIVERGENCE,
     INITIALIZERS,
     LOSSES,
     OPTIMIZERS,
@@ -86,6 +87,12 @@ def _check_hidden_layer_sizes(hidden_layer_sizes):
             f"positive ints, one per hidden layer; got {hidden_layer_sizes!r}."
         )
     return [int(s) for s in sizes]
+
+
+def _never_improved(curve, first_loss):
+    """No epoch beat the loss at the initial weights: the first batch's, which
+    for one-batch data is the whole first epoch, so later epochs are compared."""
+    return min(curve) > first_loss or min(curve[1:], default=-np.inf) >= first_loss
 
 
 class BaseBackprop(CallbackSupportMixin, BaseEstimator):
@@ -216,6 +223,11 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
         status = trainer.fit(
             X, Y, sample_weight, state, monitor, 1 if incremental else self.max_iter
         )
+        if status == "diverged" and not np.isfinite(state.loss):
+            # no weights, not even the initial ones, fit the data without
+            # overflowing: the error predict would give (a finite first batch)
+            with np.errstate(over="ignore", invalid="ignore"):
+                check_finite_output(network.predict(X), X)
         return status, trainer.first_loss, state.loss_curve[curve_start:], None
 
     def _network(self, layer_units, dtype, rng):
@@ -393,10 +405,12 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
             )
         if status == "diverged":
             warnings.warn(
-                "Training diverged: the loss or the weights became non-finite, so "
-                "training stopped and the last finite weights were restored. Try a "
-                "smaller learning_rate_init, a larger alpha, max_grad_norm, or "
-                "scaled features (e.g. StandardScaler).",
+                "Training diverged: the loss became non-finite or grew more than "
+                f"{DIVERGENCE:.0e} times its best value, so training stopped and the "
+                f"best weights seen were restored (training loss {self.loss_:.4g}). "
+                f"Try a smaller learning_rate_init (now {self.learning_rate_init}), "
+                "max_grad_norm, a larger alpha, or scaled features and targets "
+                "(e.g. StandardScaler).",
                 ConvergenceWarning,
             )
         elif status == "interrupted":
@@ -405,7 +419,7 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
                 "complete epoch.",
                 UserWarning,
             )
-        elif not incremental and curve and min(curve) > first_loss:
+        elif not incremental and curve and _never_improved(curve, first_loss):
             warnings.warn(
                 f"Training never brought the loss below its value at the initial "
                 f"weights ({first_loss:.4g}; best epoch {min(curve):.4g}): "

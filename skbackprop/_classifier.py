@@ -422,9 +422,14 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         -------
         proba : ndarray of shape (n_samples, n_classes)
             Probability of each class, in the order of ``classes_`` (for
-            multilabel targets, the independent probability of each label).
+            multilabel targets, the independent probability of each label),
+            clipped into ``[eps, 1 - eps]`` with ``eps`` the resolution of the
+            model's dtype.
         """
-        P = self._forward(X)
+        # saturated outputs are clipped into (0, 1), so that predict_log_proba
+        # is finite and no class is ever certain
+        eps = np.finfo(self.coefs_[0].dtype).eps
+        P = np.clip(self._forward(X), eps, 1 - eps)
         if self.n_outputs_ == 1:
             return np.hstack([1 - P, P])
         return P

@@ -22,12 +22,18 @@ OURS = (
     "BackpropRegressor as MLPRegressor"
 )
 
-# sklearn test -> why it cannot apply to another implementation
+# sklearn test -> why it cannot apply to another implementation, or where
+# skbackprop deliberately differs
 PRIVATE = {
     "test_fit": "sets and reads sklearn's private _coef_grads / _forward_pass",
     "test_gradient": "calls sklearn's private _backprop",
     "test_learning_rate_warmstart": "reads _optimizer.learning_rate (ours: _schedule)",
     "test_adaptive_learning_rate": "reads _optimizer.learning_rate (ours: _schedule)",
+    "test_mlp_diverging_loss": (
+        "expects training to go on after the loss exploded (NaN validation "
+        "scores); skbackprop stops a diverging fit, restores the best weights "
+        "and warns (the divergence rule of skbackprop._engine.trainer)"
+    ),
     "test_preserve_feature_names[MLPClassifier]": (
         "fits a single class, which BackpropClassifier refuses with a clear "
         "ValueError, as LogisticRegression and most sklearn classifiers do"

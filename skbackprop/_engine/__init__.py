@@ -11,11 +11,19 @@ from .network import Network, predict
 from .optimizers import OPTIMIZERS, optimizer_from_state, optimizer_state
 from .paths import integrated_gradients
 from .schedules import SCHEDULES, make_schedule, schedule_from_state, schedule_state
-from .trainer import Monitor, Trainer, TrainingState, blas_threads, fit_lbfgs
+from .trainer import (
+    DIVERGENCE,
+    Monitor,
+    Trainer,
+    TrainingState,
+    blas_threads,
+    fit_lbfgs,
+)
 
 __all__ = [
     "ACTIVATIONS",
     "DEFAULT_INITIALIZER",
+    "DIVERGENCE",
     "INITIALIZERS",
     "LOSSES",
     "Monitor",

@@ -206,6 +206,14 @@ class Network:
             dW += (alpha / S) * W  # d/dW of the L2 term
         return float(loss)
 
+    def objective(self, X, Y, sample_weight=None, alpha=0.0):
+        """The objective ``L`` on all of ``X``, predicted in chunks, no gradient."""
+        S = X.shape[0] if sample_weight is None else sample_weight.sum()
+        W = self.params[: self.n_coef]
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            loss = self.mean_loss(Y, self.predict(X), sample_weight)
+            return loss + 0.5 * alpha * float(W @ W) / S
+
     def mean_loss(self, Y, P, sample_weight=None):
         """The (sample-weighted) mean loss of outputs ``P``, without penalty."""
         return float(self._weighted_mean(self.loss.pointwise(Y, P), sample_weight)[0])

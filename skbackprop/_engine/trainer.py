@@ -1,16 +1,20 @@
 """The training loop: epochs of minibatches for the stochastic solvers, and L-BFGS.
 
-The loop owns everything that happens between epochs, in sklearn's order:
-the loss curve, the validation score and early stopping, the schedule's step
-and its plateau rule ('adaptive'), the best weights, the rollback of a
-diverging fit, the per-epoch history record and the events that callbacks
-hang on. What it has recorded lives in a :class:`TrainingState`, which the
-caller keeps between calls (``partial_fit``, warm starts).
+The loop owns what happens between epochs, in sklearn's order: the loss
+curve, the validation score and early stopping, the schedule's step and its
+plateau rule, the best weights, the rollback of a diverging fit, the history
+record and the events that callbacks hang on. What it records lives in a
+:class:`TrainingState`, which the caller keeps between calls.
 
-Training stops by return value, never by exception: ``fit`` returns why it
-ended (``"max_iter"``, ``"converged"``, ``"stopped"`` by an event handler,
-``"diverged"`` or ``"interrupted"``) and always leaves finite weights from a
-completed epoch in the network.
+Training stops by return value, never by exception: it returns why it ended
+(``"max_iter"``, ``"converged"``, ``"stopped"`` by an event handler,
+``"diverged"`` or ``"interrupted"``) and leaves finite weights in the network.
+
+A stochastic fit has diverged when an epoch's loss is not finite, or exceeds
+``DIVERGENCE`` times the larger of the best epoch loss so far and the loss at
+the call's initial weights (its first batch): the loss grew by orders of
+magnitude, which a healthy fit's noise never does. The weights of the best
+epoch (or the call's initial weights) are then restored.
 """
 
 import math
@@ -21,28 +25,22 @@ import numpy as np
 import scipy.optimize
 import scipy.sparse as sp
 
+DIVERGENCE = 1e4
+
 
 def blas_threads(layer_units, batch_size, max_threads, work_per_thread=4_000_000):
-    """How many BLAS threads the products of one batch can use well.
-
-    ``work_per_thread`` multiply-adds in the largest product of a batch buy
-    one thread, up to ``max_threads``: below that, waking a second thread
-    costs more than it brings, and the elementwise work between the products
-    stays single-threaded anyway.
-    """
+    """BLAS threads for one batch: one per ``work_per_thread`` multiply-adds of
+    its largest product, at most ``max_threads``; below that, waking a thread
+    costs more than it brings."""
     widest = max(a * b for a, b in zip(layer_units[:-1], layer_units[1:]))
-    wanted = batch_size * widest // work_per_thread
-    return int(max(1, min(max_threads, wanted)))
+    return int(max(1, min(max_threads, batch_size * widest // work_per_thread)))
 
 
 @dataclass
 class TrainingState:
-    """What training has recorded so far, carried across calls.
-
-    ``n_iter`` counts the epochs (L-BFGS iterations) of the last call; ``t``
-    the samples seen by every call; ``loss_curve`` and ``history`` grow over
-    every call. The validation fields stay None without a validation set.
-    """
+    """What training has recorded: ``n_iter`` counts the epochs (iterations) of
+    the last call, ``t``, ``loss_curve`` and ``history`` grow over every call;
+    the validation fields stay None without a validation set."""
 
     n_iter: int = 0
     t: int = 0
@@ -70,22 +68,13 @@ class TrainingState:
 class Monitor:
     """Judges each epoch: validation, improvement, events.
 
-    Parameters
-    ----------
-    validate : callable or None
-        ``validate() -> (val_loss, score)`` on the network's current weights;
-        higher scores are better.
-    tol, n_iter_no_change : float
-        sklearn's rule: an epoch improves when the score rises by at least
-        ``tol`` (the training loss falls by ``tol``); more than
-        ``n_iter_no_change`` epochs in a row without improvement is a plateau.
-    early_stopping : bool
-        Judge the validation score (True) or the training loss (False).
-    events : object or None
-        ``epoch_begin()`` before an epoch and ``epoch_end(record) -> bool``
-        after it; True asks training to stop.
-    verbose : int
-        1 prints sklearn's per-epoch lines.
+    ``validate() -> (val_loss, score)`` scores the current weights (higher is
+    better). sklearn's rule: an epoch improves when the score rises by
+    ``tol`` (``early_stopping``), else when the training loss falls by
+    ``tol``; more than ``n_iter_no_change`` epochs in a row without improvement
+    is a plateau. ``events.epoch_begin()`` runs before an epoch and
+    ``events.epoch_end(record)`` after it, True asking to stop. ``verbose=1``
+    prints sklearn's lines.
     """
 
     validate: object = None
@@ -165,45 +154,19 @@ def _gather(A, idx, buffer):
 class Trainer:
     """Minibatch training of a :class:`~.network.Network`.
 
-    Parameters
-    ----------
-    network : Network
-    optimizer : object with ``step(params, grads, lr)``
-    schedule : object with ``learning_rate``, ``epoch_end(t)``, ``on_plateau()``
-    alpha : float
-        L2 penalty.
-    batch_size : int
-    shuffle : bool
-        Reshuffle the sample order before every epoch.
-    rng : numpy RandomState
-        Draws the permutations (as sklearn's MLP does, cumulatively).
-    max_grad_norm : float or None, default=None
-        Rescale each batch gradient whose global L2 norm exceeds this.
-
-    Attributes
-    ----------
-    grad_norm : float
-        Mean global gradient norm (before clipping) over the last epoch.
-    first_loss : float or None
-        Loss of the very first batch, at the initial weights.
+    ``optimizer.step(params, grads, lr)`` updates the weights at the rate of
+    ``schedule``; ``alpha`` is the L2 penalty; ``shuffle`` redraws the sample
+    order from ``rng`` before every epoch (cumulatively, as sklearn does);
+    ``max_grad_norm`` rescales each batch gradient whose L2 norm exceeds it.
+    ``grad_norm`` is the mean gradient norm of the last epoch, ``first_loss``
+    the loss of the first batch, at the initial weights.
     """
 
-    def __init__(
-        self,
-        network,
-        optimizer,
-        schedule,
-        *,
-        alpha,
-        batch_size,
-        shuffle,
-        rng,
-        max_grad_norm=None,
-    ):
+    def __init__(self, network, optimizer, schedule, **settings):
         self.network, self.optimizer, self.schedule = network, optimizer, schedule
-        self.alpha, self.batch_size = alpha, batch_size
-        self.shuffle, self.rng = shuffle, rng
-        self.max_grad_norm = max_grad_norm
+        self.alpha, self.batch_size = settings["alpha"], settings["batch_size"]
+        self.shuffle, self.rng = settings["shuffle"], settings["rng"]
+        self.max_grad_norm = settings.get("max_grad_norm")
         self.grad_norm, self.first_loss = math.nan, None
 
     def epoch(self, X, Y, sample_weight, order):
@@ -236,22 +199,32 @@ class Trainer:
     def fit(self, X, Y, sample_weight, state, monitor, max_epochs):
         """Train up to ``max_epochs`` epochs, recording them in ``state``.
 
-        Returns why training ended. With a validation set the network ends
-        on the best weights the monitor saw.
+        Returns why training ended. An interrupt keeps the last complete
+        epoch, a divergence the best one; with a validation set the network
+        ends on the weights of the best validation score.
         """
-        params, order = self.network.params, np.arange(X.shape[0])
-        last_good, status = params.copy(), "max_iter"
+        params, order, status = self.network.params, np.arange(X.shape[0]), "max_iter"
+        first, last, best = params.copy(), params.copy(), params.copy()
+        best_loss = min(state.loss_curve, default=math.inf)
         state.n_iter = 0
         if monitor.validate is not None:
             state.start_validation(params)
         for _ in range(max_epochs):
             monitor.epoch_begin()
             started = time.perf_counter()
-            status = self._epoch(X, Y, sample_weight, order, state)
-            if status in ("diverged", "interrupted"):
-                params[...] = last_good
+            try:
+                loss = self._shuffled_epoch(X, Y, sample_weight, order)
+            except KeyboardInterrupt:
+                params[...], status = last, "interrupted"
                 break
-            last_good[...] = params
+            if self.diverged(loss, best_loss):
+                state.loss = self._rollback(X, Y, sample_weight, (best, first))
+                status = "diverged"
+                break
+            state.loss, state.t = loss, state.t + X.shape[0]
+            last[...] = params
+            if loss < best_loss:
+                best[...], best_loss = params, loss
             status = self._epoch_end(state, monitor, time.perf_counter() - started)
             if status != "max_iter":
                 break
@@ -259,20 +232,33 @@ class Trainer:
             params[...] = state.best_params
         return status
 
-    def _epoch(self, X, Y, sample_weight, order, state):
-        """Run one epoch; "max_iter" if it went well (its loss into ``state``)."""
-        try:
-            if self.shuffle:
-                order[...] = order[self.rng.permutation(len(order))]
-            # overflow is detected below and rolled back: no numpy warnings
-            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                loss = self.epoch(X, Y, sample_weight, order)
-        except KeyboardInterrupt:
-            return "interrupted"
+    def _shuffled_epoch(self, X, Y, sample_weight, order):
+        if self.shuffle:
+            order[...] = order[self.rng.permutation(len(order))]
+        # overflow is detected by diverged() and rolled back: no numpy warnings
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return self.epoch(X, Y, sample_weight, order)
+
+    def _rollback(self, X, Y, sample_weight, candidates):
+        """Restore the first candidate weights whose loss on the data is sane.
+
+        The loss of an epoch is measured before each of its steps, so the
+        weights after its last step are judged here, on all the data; the
+        call's initial weights are the last resort. Returns the loss there.
+        """
+        for weights in candidates:
+            self.network.params[...] = weights
+            loss = self.network.objective(X, Y, sample_weight, self.alpha)
+            if not self.diverged(loss, math.inf):
+                break
+        return loss
+
+    def diverged(self, loss, best_loss):
+        """Non-finite, or over ``DIVERGENCE`` times the best and the first loss."""
         if not (np.isfinite(loss) and np.isfinite(self.network.params).all()):
-            return "diverged"
-        state.loss, state.t = loss, state.t + X.shape[0]
-        return "max_iter"
+            return True
+        reference = self.first_loss if math.isinf(best_loss) else best_loss
+        return loss > DIVERGENCE * max(reference, self.first_loss)
 
     def _epoch_end(self, state, monitor, seconds):
         """Book-keeping after a good epoch, in sklearn's order."""
@@ -337,8 +323,7 @@ def fit_lbfgs(
     params[...] = result.x if status not in ("diverged", "interrupted") else last_good
     if monitor.validate is not None:
         params[...] = state.best_params
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        state.loss = network.loss_and_grads(X, Y, sample_weight, alpha, training=False)
+    state.loss = network.objective(X, Y, sample_weight, alpha)
     state.best_loss = min(filter(math.isfinite, state.loss_curve), default=math.inf)
     state.n_iter = min(state.n_iter, max_iter)
     return status, result
