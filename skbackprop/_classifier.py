@@ -428,8 +428,9 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         """
         # saturated outputs are clipped into (0, 1), so that predict_log_proba
         # is finite and no class is ever certain
-        eps = np.finfo(self.coefs_[0].dtype).eps
-        P = np.clip(self._forward(X), eps, 1 - eps)
+        P = self._forward(X)
+        eps = np.finfo(P.dtype).eps
+        np.clip(P, eps, 1 - eps, out=P)
         if self.n_outputs_ == 1:
             return np.hstack([1 - P, P])
         return P

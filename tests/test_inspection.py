@@ -10,12 +10,13 @@ matplotlib is not installed.
 import subprocess
 import sys
 import textwrap
+import warnings
 
 import numpy as np
 import pytest
 import scipy.sparse as sp
 from sklearn.datasets import make_classification, make_multilabel_classification
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import PolynomialFeatures, StandardScaler
@@ -438,12 +439,36 @@ def test_display_with_validation(pyplot):
 def test_display_without_validation(pyplot):
     reg, _ = _fit_regressor("tanh")
     display = TrainingCurveDisplay.from_estimator(reg, name="my network")
-    best = int(np.argmin(reg.loss_curve_)) + 1
-    assert _labels(display.ax_) == ["train loss", f"best epoch ({best})"]
-    assert display.best_epoch_line_.get_xdata()[0] == best
+    # no validation set chose the weights: no best-epoch marker
+    assert _labels(display.ax_) == ["train loss"]
+    assert display.best_epoch_line_ is None and display.best_epoch is None
+    assert display.ax_.get_xlabel() == "epoch"
     assert display.validation_loss_line_ is None
     assert display.validation_score_line_ is None and display.score_ax_ is None
     assert display.ax_.get_title() == "my network"
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_display_of_lbfgs_counts_iterations(pyplot, early_stopping):
+    X, y = _classification(3)
+    clf = BackpropClassifier(
+        hidden_layer_sizes=(8,), solver="lbfgs", max_iter=30, random_state=0
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        if early_stopping:  # lbfgs scores an explicit validation set
+            clf.set_params(early_stopping=True).fit(
+                X[:90], y[:90], X_val=X[90:], y_val=y[90:]
+            )
+        else:
+            clf.fit(X, y)
+    display = TrainingCurveDisplay.from_estimator(clf)
+    assert display.ax_.get_xlabel() == "iteration"
+    if early_stopping:
+        best = len(clf.loss_curve_) - len(clf.validation_scores_) + clf.best_iteration_
+        assert f"best iteration ({best})" in _labels(display.ax_)
+    else:
+        assert display.best_epoch_line_ is None
 
 
 def test_display_of_a_pipeline_is_that_of_its_last_step(pyplot):

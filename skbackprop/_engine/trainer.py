@@ -25,7 +25,7 @@ import numpy as np
 import scipy.optimize
 import scipy.sparse as sp
 
-DIVERGENCE = 1e4
+DIVERGENCE = 1e3
 
 
 def blas_threads(layer_units, batch_size, max_threads, work_per_thread=4_000_000):
@@ -200,8 +200,8 @@ class Trainer:
         """Train up to ``max_epochs`` epochs, recording them in ``state``.
 
         Returns why training ended. An interrupt keeps the last complete
-        epoch, a divergence the best one; with a validation set the network
-        ends on the weights of the best validation score.
+        epoch, a divergence the best sane weights; otherwise, with a
+        validation set, the network ends on the best validation score's.
         """
         params, order, status = self.network.params, np.arange(X.shape[0]), "max_iter"
         first, last, best = params.copy(), params.copy(), params.copy()
@@ -218,7 +218,6 @@ class Trainer:
                 params[...], status = last, "interrupted"
                 break
             if self.diverged(loss, best_loss):
-                state.loss = self._rollback(X, Y, sample_weight, (best, first))
                 status = "diverged"
                 break
             state.loss, state.t = loss, state.t + X.shape[0]
@@ -228,9 +227,24 @@ class Trainer:
             status = self._epoch_end(state, monitor, time.perf_counter() - started)
             if status != "max_iter":
                 break
-        if monitor.validate is not None:
+        if status != "interrupted" and self._final_step_diverged(
+            X, Y, sample_weight, order, best_loss
+        ):
+            status = "diverged"
+        if status == "diverged":
+            candidates = [state.best_params] if monitor.validate is not None else []
+            state.loss = self._rollback(X, Y, sample_weight, [*candidates, best, first])
+        elif monitor.validate is not None:
             params[...] = state.best_params
         return status
+
+    def _final_step_diverged(self, X, Y, sample_weight, order, best_loss):
+        """Whether the weights after the last step, which no epoch loss has
+        measured, diverge on one batch of the data."""
+        rows = order[: self.batch_size]
+        sw = None if sample_weight is None else sample_weight[rows]
+        loss = self.network.objective(X[rows], Y[rows], sw, self.alpha)
+        return self.diverged(loss, best_loss)
 
     def _shuffled_epoch(self, X, Y, sample_weight, order):
         if self.shuffle:

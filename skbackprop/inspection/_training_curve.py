@@ -58,7 +58,8 @@ class TrainingCurveDisplay:
     share the left y-axis; the validation score is drawn against a secondary
     y-axis on the right (a :meth:`~matplotlib.axes.Axes.twinx` of ``ax_``,
     stored as ``score_ax_``), since a score and a loss have different scales.
-    A dashed vertical line marks the best epoch.
+    A dashed vertical line marks the best epoch, where a validation set chose
+    the weights that were kept.
 
     It is recommended to use :meth:`from_estimator` to create a display. All
     parameters are stored as attributes.
@@ -87,6 +88,10 @@ class TrainingCurveDisplay:
 
     estimator_name : str, default=None
         Name of the estimator, used as the title. None means no title.
+
+    unit : {"epoch", "iteration"}, default="epoch"
+        What one point of the curves is, for the x-axis label and the best
+        marker: 'iteration' for an L-BFGS fit.
 
     Attributes
     ----------
@@ -143,6 +148,7 @@ class TrainingCurveDisplay:
         best_epoch=None,
         score_name=None,
         estimator_name=None,
+        unit="epoch",
     ):
         self.loss_curve = loss_curve
         self.validation_loss_curve = validation_loss_curve
@@ -150,6 +156,7 @@ class TrainingCurveDisplay:
         self.best_epoch = best_epoch
         self.score_name = score_name
         self.estimator_name = estimator_name
+        self.unit = unit
 
     def _epochs(self, curve):
         # validation curves cover the last epochs of the train loss
@@ -208,32 +215,20 @@ class TrainingCurveDisplay:
             self.best_epoch_line_ = ax.axvline(
                 self.best_epoch,
                 **{
-                    "label": f"best epoch ({self.best_epoch})",
+                    "label": f"best {self.unit} ({self.best_epoch})",
                     "color": "0.4",
                     "linestyle": "--",
                     "linewidth": 1,
                     **(best_epoch_kw or {}),
                 },
             )
-        ax.set_xlabel("epoch")
+        ax.set_xlabel(self.unit)
         ax.set_ylabel("loss")
-        self.score_ax_ = self.validation_score_line_ = None
-        handles = ax.get_lines()
-        if self.validation_scores is not None:
-            scores = np.asarray(self.validation_scores, dtype=float)
-            score_name = self.score_name or "score"
-            self.score_ax_ = ax.twinx()
-            self.validation_score_line_ = self.score_ax_.plot(
-                self._epochs(scores),
-                scores,
-                **{
-                    "label": f"validation {score_name}",
-                    "color": "C2",
-                    **(validation_score_kw or {}),
-                },
-            )[0]
-            self.score_ax_.set_ylabel(f"validation {score_name}")
-            handles = [*handles, self.validation_score_line_]
+        self._plot_scores(ax, validation_score_kw)
+        handles = [
+            *ax.get_lines(),
+            *([self.validation_score_line_] * (self.score_ax_ is not None)),
+        ]
         # one legend for both y-axes, on the top axes so that no curve hides it.
         # "best" would only avoid the curves of that axes; at the right, between
         # falling losses and a rising score, training curves usually leave room.
@@ -244,6 +239,25 @@ class TrainingCurveDisplay:
             ax.set_title(name)
         self.ax_, self.figure_ = ax, ax.figure
         return self
+
+    def _plot_scores(self, ax, validation_score_kw):
+        """The validation score on a secondary y-axis of ``ax``, if there is one."""
+        self.score_ax_ = self.validation_score_line_ = None
+        if self.validation_scores is None:
+            return
+        scores = np.asarray(self.validation_scores, dtype=float)
+        score_name = self.score_name or "score"
+        self.score_ax_ = ax.twinx()
+        self.validation_score_line_ = self.score_ax_.plot(
+            self._epochs(scores),
+            scores,
+            **{
+                "label": f"validation {score_name}",
+                "color": "C2",
+                **(validation_score_kw or {}),
+            },
+        )[0]
+        self.score_ax_.set_ylabel(f"validation {score_name}")
 
     @classmethod
     @fill_docstring(style_parameters_and_returns=_STYLE_PARAMETERS_AND_RETURNS)
@@ -261,9 +275,10 @@ class TrainingCurveDisplay:
         """Plot the training curves of a fitted estimator.
 
         The curves are the estimator's ``loss_curve_``,
-        ``validation_loss_curve_`` and ``validation_scores_``. The best epoch
-        is ``best_iteration_`` when a validation set was used, otherwise the
-        epoch of the lowest train loss. The validation score is left out when
+        ``validation_loss_curve_`` and ``validation_scores_``, against
+        iterations for ``solver='lbfgs'`` and epochs otherwise. The best epoch
+        ``best_iteration_`` is marked only when a validation set chose the
+        weights that were kept. The validation score is left out when
         ``scoring='loss'``, as it is then the negated validation loss.
 
         Parameters
@@ -305,15 +320,9 @@ class TrainingCurveDisplay:
         est, _ = _check_backprop_estimator(estimator, f"{cls.__name__}.from_estimator")
         loss_curve = list(est.loss_curve_)
         val_loss, scores = est.validation_loss_curve_, est.validation_scores_
+        best_epoch = None  # marked only where a validation set chose the weights
         if val_loss is not None and est.best_iteration_ is not None:
             best_epoch = len(loss_curve) - len(scores) + est.best_iteration_
-        elif np.isfinite(loss_curve).any():
-            best_epoch = (
-                int(np.nanargmin(np.where(np.isfinite(loss_curve), loss_curve, np.nan)))
-                + 1
-            )
-        else:
-            best_epoch = None
         display = cls(
             loss_curve=loss_curve,
             validation_loss_curve=None if val_loss is None else list(val_loss),
@@ -323,6 +332,7 @@ class TrainingCurveDisplay:
             best_epoch=best_epoch,
             score_name=_score_name(est),
             estimator_name=type(est).__name__,
+            unit="iteration" if est.solver == "lbfgs" else "epoch",
         )
         return display.plot(
             ax=ax,
