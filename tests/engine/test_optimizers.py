@@ -1,14 +1,22 @@
-"""Optimizer steps and learning-rate schedules against hand-computed values,
-and the registries against the estimators' parameter constraints."""
+"""``skbackprop._engine.optimizers``: every step against hand-computed arrays
+or the update rule written out with temporaries, the state round trip, and the
+registry against the estimators' ``solver`` constraint."""
+
+import copy
 
 import numpy as np
 import pytest
 
 from skbackprop import BackpropClassifier, BackpropRegressor
-from skbackprop._engine.activations import ACTIVATIONS
-from skbackprop._engine.losses import LOSSES
-from skbackprop._engine.optimizers import OPTIMIZERS, SGD, Adam
-from skbackprop._engine.schedules import SCHEDULES, Adaptive, Constant, InvScaling
+from skbackprop._engine.optimizers import (
+    OPTIMIZERS,
+    SGD,
+    Adam,
+    AdamW,
+    RMSprop,
+    optimizer_from_state,
+    optimizer_state,
+)
 from skbackprop._sklearn_compat import StrOptions
 
 P0 = np.array([1.0, -2.0, 0.5])
@@ -119,68 +127,157 @@ def test_optimizer_keeps_float32(name):
     assert params.dtype == np.float32
 
 
-# ------------------------------------------------------------- schedules
-def test_constant_schedule():
-    s = Constant(0.01, power_t=0.5)
-    for epoch, t in [(1, 100), (2, 200), (3, 300)]:
-        s.epoch_end(t)
-        assert s.learning_rate == 0.01
-    assert s.on_plateau() is False
-    assert s.learning_rate == 0.01
+# ------------------------------------------ against the rule with temporaries
+def reference_adam(params, grads_seq, lr, b1=0.9, b2=0.999, eps=1e-8):
+    """sklearn's AdamOptimizer, written out with temporaries."""
+    m, v = np.zeros_like(params), np.zeros_like(params)
+    for t, g in enumerate(grads_seq, start=1):
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g**2
+        # a Python float, so that float32 stays float32
+        lr_t = float(lr * np.sqrt(1 - b2**t) / (1 - b1**t))
+        params = params + (-lr_t * m / (np.sqrt(v) + eps))
+    return params
 
 
-@pytest.mark.parametrize("power_t", [0.5, 0.25])
-def test_invscaling_schedule(power_t):
-    s = InvScaling(0.1, power_t=power_t)
-    assert s.learning_rate == 0.1
-    for epoch, t in [(1, 150), (2, 300), (3, 450)]:
-        s.epoch_end(t)
-        np.testing.assert_allclose(
-            s.learning_rate, 0.1 / (t + 1) ** power_t, rtol=1e-15
-        )
-    s = InvScaling(0.1, power_t=0.5)
-    s.epoch_end(99)
-    np.testing.assert_allclose(s.learning_rate, 0.01, rtol=1e-15)
-    assert s.on_plateau() is False
+# the scratch-buffer steps round in another order than the textbook formula
+ROUNDING = {np.float64: 1e-13, np.float32: 1e-5}
 
 
-def test_adaptive_schedule():
-    s = Adaptive(1e-3)
-    s.epoch_end(100)
-    assert s.learning_rate == 1e-3  # constant between plateaus
-    expected = [2e-4, 4e-5, 8e-6, 1.6e-6, 3.2e-7]
-    for lr in expected:
-        assert s.on_plateau() is True
-        np.testing.assert_allclose(s.learning_rate, lr, rtol=1e-12)
-    # 3.2e-7 <= 1e-6: stop, and leave the rate alone
-    assert s.on_plateau() is False
-    np.testing.assert_allclose(s.learning_rate, 3.2e-7, rtol=1e-12)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_adam_equals_reference(dtype):
+    rng = np.random.default_rng(0)
+    n = 1000
+    params = rng.normal(size=n).astype(dtype)
+    grads_seq = [rng.normal(size=n).astype(dtype) for _ in range(4)]
+    opt = Adam(n, dtype)
+    got = params.copy()
+    for g in grads_seq:
+        opt.step(got, g, 1e-2)
+    expected = reference_adam(params, grads_seq, 1e-2)
+    np.testing.assert_allclose(got, expected, rtol=ROUNDING[dtype])
+    assert got.dtype == dtype
 
 
-def test_adaptive_schedule_stops_at_threshold():
-    s = Adaptive(1e-6)
-    assert s.on_plateau() is False
-    assert s.learning_rate == 1e-6
-    s = Adaptive(2e-6)
-    assert s.on_plateau() is True
-    assert s.on_plateau() is False
+@pytest.mark.parametrize("nesterov", [True, False])
+def test_sgd_equals_reference(nesterov):
+    rng = np.random.default_rng(0)
+    params, v = rng.normal(size=50), np.zeros(50)
+    got, opt = params.copy(), SGD(50, np.float64, momentum=0.9, nesterov=nesterov)
+    for _ in range(3):
+        g = rng.normal(size=50)
+        v = 0.9 * v - 0.1 * g
+        params = params + (0.9 * v - 0.1 * g if nesterov else v)
+        opt.step(got, g, 0.1)
+    np.testing.assert_allclose(got, params, rtol=ROUNDING[np.float64])
+
+
+# -------------------------------------------------------------- RMSprop
+def test_rmsprop_hand_computed():
+    # rho = 0.5, epsilon = 0, lr = 1, g1 = [2], g2 = [-2]:
+    # v1 = 0.5 * 4 = 2,        p1 = 1 - 2 / sqrt(2)
+    # v2 = 0.5 * 2 + 0.5 * 4 = 3, p2 = p1 + 2 / sqrt(3)
+    opt = RMSprop(1, np.float64, rho=0.5, epsilon=0.0)
+    params = np.array([1.0])
+    opt.step(params, np.array([2.0]), 1.0)
+    np.testing.assert_allclose(params, [1 - np.sqrt(2)], rtol=1e-14)
+    np.testing.assert_allclose(opt.v, [2.0], rtol=1e-14)
+    opt.step(params, np.array([-2.0]), 1.0)
+    np.testing.assert_allclose(params, [1 - np.sqrt(2) + 2 / np.sqrt(3)], rtol=1e-14)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_rmsprop_equals_reference(dtype):
+    rng = np.random.default_rng(1)
+    params = rng.normal(size=200).astype(dtype)
+    got, v, opt = params.copy(), np.zeros(200, dtype), RMSprop(200, dtype, rho=0.8)
+    for _ in range(4):
+        g = rng.normal(size=200).astype(dtype)
+        v = 0.8 * v + 0.2 * g**2
+        params = params - 0.01 * g / (np.sqrt(v) + 1e-8)
+        opt.step(got, g, 0.01)
+    np.testing.assert_allclose(got, params, rtol=ROUNDING[dtype])
+
+
+# ---------------------------------------------------------------- AdamW
+def test_adamw_decays_only_the_weights():
+    # W <- (1 - lr wd) W on the first n_decay entries, then the Adam step
+    rng = np.random.default_rng(2)
+    params = rng.normal(size=6)
+    grads_seq = [rng.normal(size=6) for _ in range(3)]
+    opt = AdamW(6, np.float64, weight_decay=0.1, n_decay=4)
+    got, expected = params.copy(), params.copy()
+    reference = Adam(6, np.float64)
+    for g in grads_seq:
+        opt.step(got, g, 0.05)
+        expected[:4] *= 1 - 0.05 * 0.1
+        reference.step(expected, g, 0.05)
+    np.testing.assert_allclose(got, expected, rtol=1e-14)
+    # the biases did not decay: they differ from a fully decayed run
+    full = params.copy()
+    decay_all = AdamW(6, np.float64, weight_decay=0.1)
+    for g in grads_seq:
+        decay_all.step(full, g, 0.05)
+    np.testing.assert_allclose(full[:4], got[:4], rtol=1e-14)
+    assert (full[4:] != got[4:]).all()
+
+
+def test_adamw_without_decay_is_adam():
+    rng = np.random.default_rng(3)
+    a, b = rng.normal(size=5), None
+    b = a.copy()
+    adamw, adam = AdamW(5, np.float64, weight_decay=0.0), Adam(5, np.float64)
+    for _ in range(3):
+        g = rng.normal(size=5)
+        adamw.step(a, g, 0.01)
+        adam.step(b, g, 0.01)
+    np.testing.assert_array_equal(a, b)
+
+
+# --------------------------------------------------------- state round trip
+OPTIMIZER_ARGS = {
+    "sgd": {"momentum": 0.8, "nesterov": False},
+    "adam": {"beta_1": 0.8, "beta_2": 0.99},
+    "adamw": {"weight_decay": 0.1, "n_decay": 5},
+    "rmsprop": {"rho": 0.7},
+}
+
+
+def test_every_optimizer_has_arguments_here():
+    assert set(OPTIMIZER_ARGS) == set(OPTIMIZERS)
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_state_round_trip_continues_exactly(name):
+    rng = np.random.default_rng(4)
+    opt = OPTIMIZERS[name](8, np.float64, **OPTIMIZER_ARGS[name])
+    params = rng.normal(size=8)
+    for _ in range(2):
+        opt.step(params, rng.normal(size=8), 0.01)
+    state = optimizer_state(opt)
+    assert state["kind"] == name
+    # plain arrays and numbers; scratch buffers are not part of the state
+    assert not any(key.startswith("_") for key in state)
+    # stored and loaded (pickle, skops): the arrays are copies
+    restored = optimizer_from_state(copy.deepcopy(state))
+    assert type(restored) is type(opt)
+    for key, value in vars(opt).items():
+        if not key.startswith("_"):
+            np.testing.assert_array_equal(vars(restored)[key], value)
+    continued = params.copy()
+    for _ in range(3):
+        g = rng.normal(size=8)
+        opt.step(params, g, 0.01)
+        restored.step(continued, g, 0.01)
+    np.testing.assert_array_equal(continued, params)
 
 
 # ------------------------------------------------------------ registries
-def _str_options(estimator, param):
-    options = [
-        c for c in estimator._parameter_constraints[param] if isinstance(c, StrOptions)
-    ]
-    assert len(options) == 1, param
-    return set(options[0].options)
-
-
 @pytest.mark.parametrize("estimator", [BackpropClassifier, BackpropRegressor])
-def test_registries_match_parameter_constraints(estimator):
-    assert _str_options(estimator, "activation") == set(ACTIVATIONS)
-    assert _str_options(estimator, "solver") == set(OPTIMIZERS) | {"lbfgs"}
-    assert _str_options(estimator, "learning_rate") == set(SCHEDULES)
-
-
-def test_regressor_losses_are_registered():
-    assert _str_options(BackpropRegressor, "loss") <= set(LOSSES)
+def test_registry_matches_parameter_constraints(estimator):
+    (options,) = [
+        c
+        for c in estimator._parameter_constraints["solver"]
+        if isinstance(c, StrOptions)
+    ]
+    assert set(options.options) == set(OPTIMIZERS) | {"lbfgs"}

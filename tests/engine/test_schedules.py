@@ -1,0 +1,153 @@
+"""``skbackprop._engine.schedules``: every learning-rate schedule against its
+formula, the warm-up, the plateau rule, the state round trip and the registry
+against the estimators' ``learning_rate`` constraint."""
+
+import math
+
+import numpy as np
+import pytest
+
+from skbackprop import BackpropClassifier, BackpropRegressor
+from skbackprop._engine.schedules import (
+    SCHEDULES,
+    Adaptive,
+    Constant,
+    Cosine,
+    InvScaling,
+    Warmup,
+    make_schedule,
+    schedule_from_state,
+    schedule_state,
+)
+from skbackprop._sklearn_compat import StrOptions
+
+
+def test_constant_schedule():
+    s = Constant(0.01, power_t=0.5)
+    for t in (100, 200, 300):
+        s.epoch_end(t)
+        assert s.learning_rate == 0.01
+    assert s.on_plateau() is False
+    assert s.learning_rate == 0.01
+
+
+@pytest.mark.parametrize("power_t", [0.5, 0.25])
+def test_invscaling_schedule(power_t):
+    s = InvScaling(0.1, power_t=power_t)
+    assert s.learning_rate == 0.1
+    for t in (150, 300, 450):
+        s.epoch_end(t)
+        np.testing.assert_allclose(
+            s.learning_rate, 0.1 / (t + 1) ** power_t, rtol=1e-15
+        )
+    s = InvScaling(0.1, power_t=0.5)
+    s.epoch_end(99)
+    np.testing.assert_allclose(s.learning_rate, 0.01, rtol=1e-15)
+    assert s.on_plateau() is False
+
+
+def test_adaptive_schedule():
+    s = Adaptive(1e-3)
+    s.epoch_end(100)
+    assert s.learning_rate == 1e-3  # constant between plateaus
+    expected = [2e-4, 4e-5, 8e-6, 1.6e-6, 3.2e-7]
+    for lr in expected:
+        assert s.on_plateau() is True
+        np.testing.assert_allclose(s.learning_rate, lr, rtol=1e-12)
+    # 3.2e-7 <= 1e-6: stop, and leave the rate alone
+    assert s.on_plateau() is False
+    np.testing.assert_allclose(s.learning_rate, 3.2e-7, rtol=1e-12)
+
+
+def test_adaptive_schedule_stops_at_threshold():
+    s = Adaptive(1e-6)
+    assert s.on_plateau() is False
+    assert s.learning_rate == 1e-6
+    s = Adaptive(2e-6)
+    assert s.on_plateau() is True
+    assert s.on_plateau() is False
+
+
+@pytest.mark.parametrize("n_epochs", [4, 10])
+def test_cosine_schedule(n_epochs):
+    # eta_e = eta_0 / 2 (1 + cos(pi e / E)), e counting finished epochs
+    s = Cosine(0.2, n_epochs=n_epochs)
+    assert s.learning_rate == 0.2
+    for epoch in range(1, n_epochs + 3):
+        s.epoch_end(100 * epoch)
+        progress = min(epoch / n_epochs, 1.0)
+        expected = 0.1 * (1 + math.cos(math.pi * progress))
+        np.testing.assert_allclose(s.learning_rate, expected, rtol=1e-14, atol=1e-17)
+    assert s.learning_rate < 1e-16  # annealed to 0 and held there
+    assert s.on_plateau() is False
+
+
+def test_warmup_ramps_then_hands_over():
+    # epoch e < W uses eta_0 (e + 1) / (W + 1); then the wrapped schedule runs,
+    # counting its epochs from the end of the warm-up
+    s = make_schedule("cosine", 0.3, n_epochs=7, warmup_epochs=3)
+    assert isinstance(s, Warmup) and isinstance(s.schedule, Cosine)
+    assert s.schedule.n_epochs == 4  # cosine anneals over the epochs left
+    rates = []
+    for epoch in range(7):
+        rates.append(s.learning_rate)
+        s.epoch_end(10 * (epoch + 1))
+    ramp = [0.3 * (e + 1) / 4 for e in range(3)]
+    cosine = [0.15 * (1 + math.cos(math.pi * e / 4)) for e in range(4)]
+    np.testing.assert_allclose(rates, ramp + cosine, rtol=1e-14)
+    assert s.schedule.epoch == 4  # the wrapped schedule saw only its 7 - 3 epochs
+
+
+def test_warmup_passes_the_plateau_rule_on():
+    s = make_schedule("adaptive", 1e-3, warmup_epochs=2)
+    assert s.on_plateau() is True
+    np.testing.assert_allclose(s.schedule.learning_rate, 2e-4, rtol=1e-14)
+    assert make_schedule("constant", 1e-3, warmup_epochs=2).on_plateau() is False
+
+
+def test_make_schedule_without_warmup_is_the_bare_schedule():
+    for name, cls in SCHEDULES.items():
+        s = make_schedule(name, 0.01, power_t=0.3, n_epochs=50)
+        assert type(s) is cls
+        assert (s.learning_rate_init, s.power_t, s.n_epochs) == (0.01, 0.3, 50)
+
+
+@pytest.mark.parametrize("warmup_epochs", [0, 3])
+@pytest.mark.parametrize("name", sorted(SCHEDULES))
+def test_schedule_state_round_trip(name, warmup_epochs):
+    s = make_schedule(name, 0.05, power_t=0.4, n_epochs=12, warmup_epochs=warmup_epochs)
+    for epoch in range(1, 5):
+        s.epoch_end(37 * epoch)
+    if name == "adaptive":
+        s.on_plateau()
+    state = schedule_state(s)
+    assert state["kind"] == ("warmup" if warmup_epochs else name)
+    restored = schedule_from_state(state)
+    assert type(restored) is type(s)
+    assert schedule_state(restored) == state
+    # the restored schedule continues exactly where this one stopped
+    for epoch in range(5, 14):
+        assert restored.learning_rate == s.learning_rate
+        s.epoch_end(37 * epoch)
+        restored.epoch_end(37 * epoch)
+
+
+def test_schedule_state_is_plain_numbers():
+    state = schedule_state(make_schedule("invscaling", 0.1, warmup_epochs=2))
+    inner = state["schedule"]
+    assert inner["kind"] == "invscaling"
+    for value in list(inner.values()) + [
+        v for k, v in state.items() if k != "schedule"
+    ]:
+        assert isinstance(value, (int, float, str)), value
+
+
+# ------------------------------------------------------------ registries
+@pytest.mark.parametrize("estimator", [BackpropClassifier, BackpropRegressor])
+def test_registry_matches_parameter_constraints(estimator):
+    (options,) = [
+        c
+        for c in estimator._parameter_constraints["learning_rate"]
+        if isinstance(c, StrOptions)
+    ]
+    assert set(options.options) == set(SCHEDULES)
