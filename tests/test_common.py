@@ -1,6 +1,10 @@
 """scikit-learn's estimator checks on every configuration we ship."""
 
-from sklearn.utils.estimator_checks import parametrize_with_checks
+import pytest
+from sklearn.utils.estimator_checks import (
+    check_param_validation,
+    parametrize_with_checks,
+)
 
 from skbackprop import BackpropClassifier, BackpropRegressor
 
@@ -52,3 +56,13 @@ def _expected_failed_checks(estimator):
 )
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
+
+
+# parametrize_with_checks does not yield check_param_validation (scikit-learn
+# runs it only on its own estimators, in its test_common), so it is called here:
+# every parameter has a constraint, and a value of the wrong type or out of
+# range gets sklearn's InvalidParameterError from fit and partial_fit.
+@pytest.mark.parametrize("Estimator", [BackpropClassifier, BackpropRegressor])
+def test_check_param_validation(Estimator):
+    estimator = Estimator(max_iter=5, random_state=0)
+    check_param_validation(Estimator.__name__, estimator)
