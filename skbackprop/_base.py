@@ -8,6 +8,7 @@ the engine.
 """
 
 import warnings
+import zlib
 from numbers import Integral, Real
 
 import numpy as np
@@ -87,6 +88,29 @@ def _check_hidden_layer_sizes(hidden_layer_sizes):
             f"positive ints, one per hidden layer; got {hidden_layer_sizes!r}."
         )
     return [int(s) for s in sizes]
+
+
+def _pack_history(history):
+    """``history_`` as one compressed table: a file holds a node per record
+    otherwise, and grows past sklearn's MLP with the number of epochs."""
+    keys = list(history[0])
+    table = np.array([[record[k] for k in keys] for record in history], float)
+    return {
+        "keys": keys,
+        "ints": [isinstance(history[0][k], int) for k in keys],
+        "table": zlib.compress(table.T.tobytes()),  # a column at a time
+    }
+
+
+def _unpack_history(packed):
+    """The list of records that :func:`_pack_history` packed."""
+    keys = packed["keys"]
+    table = np.frombuffer(zlib.decompress(packed["table"])).reshape(len(keys), -1)
+    columns = [
+        col.astype(int).tolist() if is_int else col.tolist()
+        for col, is_int in zip(table, packed["ints"])
+    ]
+    return [dict(zip(keys, row)) for row in zip(*columns)]
 
 
 def _never_improved(curve, first_loss):
@@ -453,6 +477,8 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
             state["_optimizer"] = optimizer_state(state["_optimizer"])
         if "_schedule" in state:
             state["_schedule"] = schedule_state(state["_schedule"])
+        if state.get("history_"):
+            state["history_"] = _pack_history(state["history_"])
         return state
 
     def __setstate__(self, state):
@@ -461,28 +487,52 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
             state["_optimizer"] = optimizer_from_state(state["_optimizer"])
         if isinstance(state.get("_schedule"), dict):
             state["_schedule"] = schedule_from_state(state["_schedule"])
+        if isinstance(state.get("history_"), dict):  # older files hold the list
+            state["history_"] = _unpack_history(state["history_"])
         super().__setstate__(state)
 
     # -------------------------------------------------------------- predict
     def _forward(self, X):
         """The network's output for X, validated here, computed by the engine."""
-        check_is_fitted(self)
-        check_numeric(X, "X")  # finite dense floats: no second pass below
-        checked = isinstance(X, np.ndarray) and X.dtype.kind == "f"
-        X = validate_data(
-            self,
-            X,
-            accept_sparse=["csr", "csc"],
-            dtype=(np.float64, np.float32),
-            ensure_all_finite=not checked,
-            reset=False,
-        )
-        X = as_model_dtype(X, self.coefs_[0].dtype)
+        X = as_model_dtype(self._validate_X(X), self.coefs_[0].dtype)
         with np.errstate(over="ignore", invalid="ignore"):  # checked just below
             P = predict(
                 X, self.coefs_, self.intercepts_, self.activation, self.out_activation_
             )
         return check_finite_output(P, X)
+
+    def _validate_X(self, X):
+        """X checked as ``validate_data`` checks it.
+
+        A dense float array of an estimator fitted without feature names
+        needs only its shape checked (``check_numeric`` refused NaN and inf):
+        skipping ``validate_data`` there makes one-row prediction several
+        times cheaper, which is what online serving calls.
+        """
+        if "coefs_" not in vars(self):
+            check_is_fitted(self)
+        check_numeric(X, "X")
+        if not (
+            isinstance(X, np.ndarray)
+            and X.dtype.kind == "f"
+            and X.ndim == 2
+            and len(X)
+            and not hasattr(self, "feature_names_in_")
+        ):
+            return validate_data(
+                self,
+                X,
+                accept_sparse=["csr", "csc"],
+                dtype=(np.float64, np.float32),
+                ensure_all_finite=False,  # check_numeric did
+                reset=False,
+            )
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but {type(self).__name__} is "
+                f"expecting {self.n_features_in_} features as input."
+            )
+        return X
 
     def _check_partial_fit_solver(self):
         if self.solver not in STOCHASTIC_SOLVERS:

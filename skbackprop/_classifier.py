@@ -317,9 +317,13 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         return accuracy_score(y, self._labels(output), sample_weight=sample_weight)
 
     def _labels(self, output):
+        """Labels of network outputs, as ``LabelBinarizer.inverse_transform``
+        decodes them: the most probable class, or probability above 0.5."""
+        if self._multilabel():
+            return self._label_binarizer.inverse_transform(output)
         if self.n_outputs_ == 1:
-            output = output.ravel()
-        return self._label_binarizer.inverse_transform(output)
+            return self.classes_[(output[:, 0] > 0.5).astype(int)]
+        return self.classes_[output.argmax(axis=1)]
 
     # ----------------------------------------------------------------- API
     @with_callbacks

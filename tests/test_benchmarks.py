@@ -19,9 +19,14 @@ def load(name):
 
 
 def test_bench_predict_prints_both_libraries(capsys):
-    load("bench_predict").main(["--rows", "3000", "--features", "6", "--repeats", "1"])
+    load("bench_predict").main(
+        ["--rows", "3000", "--features", "6", "--repeats", "1", "--latency-rounds", "1"]
+    )
     rows = [
         line for line in capsys.readouterr().out.splitlines() if line.startswith("| ")
     ]
+    latency = [row for row in rows if row.startswith("| predict")]
+    assert len(latency) == 3 * 3  # three methods on 1, 10 and 100 rows
+    rows = [row for row in rows if row not in latency and "rows |" not in row]
     assert len(rows) == 1 + 4  # header, then 2 estimators x 2 libraries
     assert {row.split("|")[2].strip() for row in rows[1:]} == {"sklearn", "skbackprop"}

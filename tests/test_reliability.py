@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.datasets import make_classification, make_regression
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 
 from skbackprop import BackpropClassifier, BackpropRegressor
@@ -292,3 +293,46 @@ def test_skops_trusts_only_skbackprop_types(Estimator, solver):
     if Estimator is BackpropClassifier:
         np.testing.assert_array_equal(restored.predict_proba(X), est.predict_proba(X))
     _assert_continues_identically(est, restored, X, y)
+
+
+@pytest.mark.parametrize("epochs", [30, 600])
+def test_saved_models_are_as_small_as_sklearns(tmp_path, epochs):
+    # history_ is stored as one array per key, not one record per epoch
+    import pandas as pd
+    import skops.io as sio
+    from sklearn.neural_network import MLPClassifier
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(100, 10)), rng.integers(0, 3, 100)
+    sizes = {}
+    for cls in (MLPClassifier, BackpropClassifier):
+        params = dict(hidden_layer_sizes=(20,), max_iter=epochs, random_state=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model = cls(n_iter_no_change=10**6, **params).fit(X, y)
+        path = tmp_path / f"{cls.__name__}.skops"
+        sio.dump(model, path)
+        sizes[cls] = len(pickle.dumps(model)), path.stat().st_size
+    ours, theirs = sizes[BackpropClassifier], sizes[MLPClassifier]
+    assert ours[0] <= 1.5 * theirs[0] and ours[1] <= 1.5 * theirs[1]
+    loaded = sio.load(path, trusted=sio.get_untrusted_types(file=path))
+    assert isinstance(loaded.history_, list) and len(loaded.history_) == epochs
+    assert loaded.history_[0].keys() == model.history_[0].keys()
+    assert type(loaded.history_[0]["epoch"]) is int
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(loaded.history_), pd.DataFrame(model.history_)
+    )
+    assert pickle.loads(pickle.dumps(model)).history_[-1]["loss"] == model.loss_
+
+
+def test_models_saved_with_a_list_history_still_load():
+    X, y = make_classification(n_samples=60, n_features=4, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = BackpropClassifier(hidden_layer_sizes=(4,), max_iter=3).fit(X, y)
+    state = model.__getstate__()
+    state["history_"] = list(model.history_)  # as files of earlier versions hold it
+    old = BackpropClassifier.__new__(BackpropClassifier)
+    old.__setstate__(state)
+    assert old.history_ == model.history_
+    np.testing.assert_array_equal(old.predict(X), model.predict(X))

@@ -246,12 +246,12 @@ def predict_layers(layers, link, X, chunk_rows=None):
     X may be of another float dtype than the weights, or sparse: each chunk
     is converted on its own.
     """
-    dense = [layer for layer in layers if isinstance(layer, Dense)]
-    n, dtype = X.shape[0], dense[0].W.dtype
-    if chunk_rows is None:
-        chunk_rows = default_chunk_rows([layer.W for layer in dense])
-    chunk_rows = max(1, min(chunk_rows, n))
-    out = np.empty((n, dense[-1].W.shape[1]), dtype=dtype)
+    coefs = [layer.W for layer in layers if isinstance(layer, Dense)]
+    n, dtype = X.shape[0], coefs[0].dtype
+    chunk_rows = max(1, min(chunk_rows or default_chunk_rows(coefs), n))
+    if chunk_rows == n:  # one chunk: the layers make their own outputs
+        return link(forward_layers(layers, X.astype(dtype, copy=False))[0])
+    out = np.empty((n, coefs[-1].shape[1]), dtype=dtype)
     buffers = [
         np.empty((chunk_rows, layer.W.shape[1]), dtype)
         if isinstance(layer, Dense)
