@@ -147,37 +147,20 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         label_smoothing=0.0,
         class_weight=None,
     ):
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.solver = solver
-        self.alpha = alpha
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.learning_rate_init = learning_rate_init
-        self.power_t = power_t
-        self.max_iter = max_iter
-        self.shuffle = shuffle
-        self.random_state = random_state
-        self.tol = tol
-        self.verbose = verbose
-        self.warm_start = warm_start
-        self.momentum = momentum
+        self.hidden_layer_sizes, self.activation = hidden_layer_sizes, activation
+        self.solver, self.alpha, self.batch_size = solver, alpha, batch_size
+        self.learning_rate, self.learning_rate_init = learning_rate, learning_rate_init
+        self.power_t, self.max_iter, self.shuffle = power_t, max_iter, shuffle
+        self.random_state, self.tol, self.verbose = random_state, tol, verbose
+        self.warm_start, self.momentum = warm_start, momentum
         self.nesterovs_momentum = nesterovs_momentum
         self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
-        self.n_iter_no_change = n_iter_no_change
-        self.max_fun = max_fun
-        self.dropout = dropout
-        self.rho = rho
-        self.warmup_iter = warmup_iter
-        self.max_grad_norm = max_grad_norm
-        self.scoring = scoring
-        self.dtype = dtype
-        self.label_smoothing = label_smoothing
-        self.class_weight = class_weight
+        self.validation_fraction, self.beta_1 = validation_fraction, beta_1
+        self.beta_2, self.epsilon = beta_2, epsilon
+        self.n_iter_no_change, self.max_fun = n_iter_no_change, max_fun
+        self.dropout, self.rho, self.warmup_iter = dropout, rho, warmup_iter
+        self.max_grad_norm, self.scoring, self.dtype = max_grad_norm, scoring, dtype
+        self.label_smoothing, self.class_weight = label_smoothing, class_weight
 
     # ------------------------------------------------------------- targets
     def _loss_name(self):

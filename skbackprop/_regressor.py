@@ -131,38 +131,20 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         huber_delta=1.0,
         quantile=0.5,
     ):
-        self.loss = loss
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.solver = solver
-        self.alpha = alpha
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.learning_rate_init = learning_rate_init
-        self.power_t = power_t
-        self.max_iter = max_iter
-        self.shuffle = shuffle
-        self.random_state = random_state
-        self.tol = tol
-        self.verbose = verbose
-        self.warm_start = warm_start
-        self.momentum = momentum
-        self.nesterovs_momentum = nesterovs_momentum
+        self.loss, self.hidden_layer_sizes = loss, hidden_layer_sizes
+        self.activation, self.solver, self.alpha = activation, solver, alpha
+        self.batch_size, self.learning_rate = batch_size, learning_rate
+        self.learning_rate_init, self.power_t = learning_rate_init, power_t
+        self.max_iter, self.shuffle, self.random_state = max_iter, shuffle, random_state
+        self.tol, self.verbose, self.warm_start = tol, verbose, warm_start
+        self.momentum, self.nesterovs_momentum = momentum, nesterovs_momentum
         self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
-        self.n_iter_no_change = n_iter_no_change
-        self.max_fun = max_fun
-        self.dropout = dropout
-        self.rho = rho
-        self.warmup_iter = warmup_iter
-        self.max_grad_norm = max_grad_norm
-        self.scoring = scoring
-        self.dtype = dtype
-        self.huber_delta = huber_delta
-        self.quantile = quantile
+        self.validation_fraction, self.beta_1 = validation_fraction, beta_1
+        self.beta_2, self.epsilon = beta_2, epsilon
+        self.n_iter_no_change, self.max_fun = n_iter_no_change, max_fun
+        self.dropout, self.rho, self.warmup_iter = dropout, rho, warmup_iter
+        self.max_grad_norm, self.scoring, self.dtype = max_grad_norm, scoring, dtype
+        self.huber_delta, self.quantile = huber_delta, quantile
 
     # ------------------------------------------------------------- targets
     def _loss_name(self):

@@ -254,12 +254,9 @@ class Trainer:
             return self.epoch(X, Y, sample_weight, order)
 
     def _rollback(self, X, Y, sample_weight, candidates):
-        """Restore the first candidate weights whose loss on the data is sane.
-
-        The loss of an epoch is measured before each of its steps, so the
-        weights after its last step are judged here, on all the data; the
-        call's initial weights are the last resort. Returns the loss there.
-        """
+        """Restore the first candidate weights whose loss on all the data is
+        sane (an epoch's loss is measured before each step, so the weights
+        after its last step are unjudged); return the loss there."""
         for weights in candidates:
             self.network.params[...] = weights
             loss = self.network.objective(X, Y, sample_weight, self.alpha)
@@ -279,13 +276,9 @@ class Trainer:
         if monitor.verbose == 1:
             print(f"Iteration {state.n_iter + 1}, loss = {state.loss:.8f}")
         learning_rate = self.schedule.learning_rate  # the rate of this epoch
+        params, norm = self.network.params, self.grad_norm
         stop = monitor.epoch_end(
-            state,
-            self.network.params,
-            state.loss,
-            seconds,
-            learning_rate,
-            self.grad_norm,
+            state, params, state.loss, seconds, learning_rate, norm
         )
         self.schedule.epoch_end(state.t)
         if monitor.plateaued(state):
@@ -334,7 +327,7 @@ def fit_lbfgs(
 
     result = _minimize(fun, params, callback, max_iter, max_fun, tol)
     status = _lbfgs_status(result)
-    params[...] = result.x if status not in ("diverged", "interrupted") else last_good
+    params[...] = last_good if status in ("diverged", "interrupted") else result.x
     if monitor.validate is not None:
         params[...] = state.best_params
     state.loss = network.objective(X, Y, sample_weight, alpha)
@@ -344,7 +337,7 @@ def fit_lbfgs(
 
 
 def _lbfgs_status(result):
-    if result.get("interrupted", False):
+    if result is None:
         return "interrupted"
     if not (np.isfinite(result.fun) and np.isfinite(result.x).all()):
         return "diverged"
@@ -352,25 +345,13 @@ def _lbfgs_status(result):
 
 
 def _minimize(fun, params, callback, max_iter, max_fun, tol):
-    """scipy's L-BFGS-B from ``params``; an interrupt ends it with ``status=-1``."""
+    """scipy's L-BFGS-B from ``params``; None if interrupted."""
+    options = {"maxfun": max_fun, "maxiter": max_iter, "gtol": tol}
     try:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            x0 = params.astype(np.float64)
             return scipy.optimize.minimize(
-                fun,
-                params.astype(np.float64),
-                method="L-BFGS-B",
-                jac=True,
-                callback=callback,
-                options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+                fun, x0, method="L-BFGS-B", jac=True, callback=callback, options=options
             )
-    except KeyboardInterrupt:
-        # scipy lets the interrupt through from inside fun or callback
-        return scipy.optimize.OptimizeResult(
-            x=params.astype(np.float64),
-            fun=math.nan,
-            nit=0,
-            status=-1,
-            success=False,
-            interrupted=True,
-            message="interrupted by the user (KeyboardInterrupt)",
-        )
+    except KeyboardInterrupt:  # scipy lets it through from fun or callback
+        return None
