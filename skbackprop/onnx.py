@@ -105,8 +105,17 @@ def _identity(g, Z):
     return Z
 
 
-def _logistic(g, Z):
-    return g.node("Sigmoid", Z)
+def _logistic(g, Z, out=None):
+    if g.dtype == np.float32:
+        return g.node("Sigmoid", Z, out=out)
+    # onnxruntime's float64 Sigmoid goes through tanh, whose absolute error
+    # of 1e-16 is a large relative one on a small probability: compute e^z /
+    # (1 + e^z) for z < 0 and 1 / (1 + e^{-z}) otherwise, from e^{-|z|}
+    tail = g.node("Exp", g.node("Neg", g.node("Abs", Z)))
+    denominator = g.node("Add", tail, 1.0)
+    small = g.node("Div", tail, denominator)
+    large = g.node("Reciprocal", denominator)
+    return g.node("Where", g.node("Less", Z, 0.0), small, large, out=out)
 
 
 def _tanh(g, Z):
@@ -142,7 +151,7 @@ def _gelu(g, Z):
 
 
 def _silu(g, Z):
-    return g.node("Mul", Z, g.node("Sigmoid", Z))
+    return g.node("Mul", Z, _logistic(g, Z))
 
 
 HIDDEN_ACTIVATIONS = {
@@ -222,7 +231,7 @@ def _chebyshev_series(g, y, coefficients):
 # ------------------------------------------------------- output activations
 OUTPUT_ACTIVATIONS = {
     "identity": lambda g, Z, out: g.node("Identity", Z, out=out),
-    "logistic": lambda g, Z, out: g.node("Sigmoid", Z, out=out),
+    "logistic": _logistic,
     "softmax": lambda g, Z, out: g.node("Softmax", Z, out=out, axis=1),
     "exp": lambda g, Z, out: g.node("Exp", Z, out=out),
 }
@@ -261,24 +270,26 @@ def _graph_input(scope, operator, container):
 
 
 # ------------------------------------------------------------- classifier
-def _label_classes(model):
-    """``classes_`` as the int64 or UTF-8 array the label output returns."""
+def _label_classes(operator):
+    """``classes_`` as the int64 or UTF-8 array of the label output.
+
+    With the option ``nocl`` the labels are the class indices instead.
+    """
+    model = operator.raw_operator
     classes = np.asarray(model.classes_)
-    if classes.dtype.kind in "iub":
+    if operator.scope_inst.get_options(model, {"nocl": False})["nocl"]:
+        return np.arange(len(classes), dtype=np.int64), Int64TensorType
+    if classes.dtype.kind in "iub" or (
+        classes.dtype.kind == "f" and np.all(classes == np.round(classes))
+    ):
         return classes.astype(np.int64), Int64TensorType
-    if classes.dtype.kind == "f":
-        if np.all(classes == np.round(classes)):
-            return classes.astype(np.int64), Int64TensorType
-        raise ValueError(
-            "skbackprop.onnx exports integer or string class labels; classes_ "
-            f"holds non-integral floats {classes.tolist()}. Fit on integer "
-            "labels (e.g. LabelEncoder().fit_transform(y)) to export."
-        )
-    if all(isinstance(c, str) for c in classes):
+    if classes.dtype.kind in "OU" and all(isinstance(c, str) for c in classes):
         return np.array([c.encode("utf-8") for c in classes]), StringTensorType
     raise ValueError(
-        "skbackprop.onnx exports integer or string class labels; classes_ has "
-        f"dtype {classes.dtype} with values such as {classes[:3].tolist()}."
+        "skbackprop.onnx exports integer or string class labels; classes_ holds "
+        f"{classes.dtype} values such as {classes[:3].tolist()}. Encode the "
+        "labels as integers (sklearn.preprocessing.LabelEncoder) to export, or "
+        "pass options={'nocl': True} for class indices as labels."
     )
 
 
@@ -320,7 +331,7 @@ def _classifier_shapes(operator):
     if _is_multilabel(model):
         operator.outputs[0].type = Int64TensorType([N, n_classes])
     else:
-        _, label_type = _label_classes(model)
+        _, label_type = _label_classes(operator)
         operator.outputs[0].type = label_type([N])
     operator.outputs[1].type = _output_type(operator)([N, n_classes])
 
@@ -337,7 +348,7 @@ def _convert_classifier(scope, operator, container):
     if _is_multilabel(model):
         g.node("Cast", g.node("Greater", P, 0.5), out=label, to=TensorProto.INT64)
         return
-    classes, label_type = _label_classes(model)
+    classes, label_type = _label_classes(operator)
     proto = TensorProto.INT64 if label_type is Int64TensorType else TensorProto.STRING
     classes_name = scope.get_unique_variable_name("classes")
     container.add_initializer(classes_name, proto, [len(classes)], classes.tolist())
@@ -397,7 +408,7 @@ def register_converters():
         _classifier_shapes,
         _convert_classifier,
         parser=_parse_classifier,
-        options={"zipmap": [True, False, "columns"]},
+        options={"zipmap": [True, False, "columns"], "nocl": [False, True]},
     )
     update_registered_converter(
         BackpropRegressor, REGRESSOR_ALIAS, _regressor_shapes, _convert_regressor
