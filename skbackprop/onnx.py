@@ -19,7 +19,8 @@ no float64 kernels for ``Erf``, ``Elu``, ``LeakyRelu`` or ``Softplus``, so
 'elu', 'leaky_relu' and 'softplus' are written with elementary operators
 (``Exp``, ``Log``, ``Max``, ``Min``, ...) in both types, and 'gelu' in float64
 computes the normal CDF from ``Exp`` and a Chebyshev series instead of
-``Erf``; see :doc:`/deploying`.
+``Erf``. The float64 logistic is also written out, since onnxruntime's loses
+relative precision on small probabilities. See :doc:`/deploying`.
 
 A classifier's graph has the outputs of scikit-learn's MLP converter:
 ``label`` and ``probabilities`` with the option ``{"zipmap": False}``, or
@@ -375,10 +376,6 @@ def register_converters():
     Importing :mod:`skbackprop.onnx` calls this function, so it needs calling
     again only after something else has registered other converters for the
     same classes. Registering twice is harmless.
-
-    Returns
-    -------
-    None
 
     Examples
     --------
