@@ -87,7 +87,7 @@ class _Graph:
         value = np.asarray(value, dtype=self.dtype)
         tensor = self.scope.get_unique_variable_name(name)
         self.container.add_initializer(
-            tensor, self.proto, list(value.shape), value.ravel().tolist()
+            tensor, self.proto, list(value.shape), value.ravel()
         )
         return tensor
 
@@ -109,9 +109,9 @@ def _identity(g, Z):
 def _logistic(g, Z, out=None):
     if g.dtype == np.float32:
         return g.node("Sigmoid", Z, out=out)
-    # onnxruntime's float64 Sigmoid goes through tanh, whose absolute error
-    # of 1e-16 is a large relative one on a small probability: compute e^z /
-    # (1 + e^z) for z < 0 and 1 / (1 + e^{-z}) otherwise, from e^{-|z|}
+    # onnxruntime's float64 Sigmoid is accurate to about 1e-16 absolute only,
+    # a large relative error on a small probability: compute e^z / (1 + e^z)
+    # for z < 0 and 1 / (1 + e^{-z}) otherwise, both from e^{-|z|}
     tail = g.node("Exp", g.node("Neg", g.node("Abs", Z)))
     denominator = g.node("Add", tail, 1.0)
     small = g.node("Div", tail, denominator)
