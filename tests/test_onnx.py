@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_classification, make_multilabel_classification
 from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -214,12 +215,24 @@ def test_pipeline(Estimator, dtype):
         assert_close(out["probabilities"], pipe.predict_proba(X), dtype)
         np.testing.assert_array_equal(out["label"], pipe.predict(X))
     else:
-        # StandardScaler's graph divides where sklearn multiplies by 1/scale
-        np.testing.assert_allclose(
-            out["variable"].ravel(),
-            pipe.predict(X),
-            rtol=1e-5 if dtype == np.float32 else 1e-9,
-        )
+        assert_close(out["variable"].ravel(), pipe.predict(X), dtype)
+
+
+@pytest.mark.parametrize("Estimator", [BackpropClassifier, BackpropRegressor])
+def test_grid_search(Estimator):
+    # skl2onnx converts a search through its best_estimator_
+    X, y = classification("multiclass", np.float32)
+    search = GridSearchCV(
+        make_pipeline(StandardScaler(), Estimator(max_iter=10, random_state=0)),
+        {f"{Estimator.__name__.lower()}__alpha": [1e-4, 1e-1]},
+        cv=2,
+    ).fit(X, y)
+    options = {Estimator: {"zipmap": False}} if Estimator is BackpropClassifier else {}
+    out = run(skl2onnx.to_onnx(search, X[:1], options=options), X)
+    if Estimator is BackpropClassifier:
+        assert_close(out["probabilities"], search.predict_proba(X), np.float32)
+    else:
+        assert_close(out["variable"].ravel(), search.predict(X), np.float32)
 
 
 @pytest.mark.parametrize(
@@ -294,11 +307,17 @@ def _python(code):
 def test_import_skbackprop_registers_nothing():
     # the documented choice: only importing skbackprop.onnx registers
     result = _python(
-        "import skbackprop, skl2onnx.common._registration as r\n"
-        "print(any('Skbackprop' in name for name in r._converter_pool))"
+        "import numpy as np, skl2onnx\n"
+        "from skbackprop import BackpropRegressor\n"
+        "X = np.arange(8.0).reshape(4, 2)\n"
+        "reg = BackpropRegressor(max_iter=1).fit(X, X[:, 0])\n"
+        "try:\n"
+        "    skl2onnx.to_onnx(reg, X[:1])\n"
+        "except Exception as exc:\n"
+        "    print(type(exc).__name__)\n"
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "False"
+    assert result.stdout.strip() == "MissingShapeCalculator"
 
 
 def test_missing_skl2onnx_says_which_extra():
