@@ -11,6 +11,13 @@ import skbackprop.datasets  # noqa: E402
 import skbackprop.inspection  # noqa: E402
 import skbackprop.preprocessing  # noqa: E402
 
+try:  # needs the 'onnx' extra
+    import skbackprop.onnx
+except ImportError:
+    ONNX = ()
+else:
+    ONNX = (skbackprop.onnx,)
+
 # Checks we do not enforce: see-also / extended-summary / examples sections on
 # every method, and return-value descriptions of `self`.
 IGNORED = {"GL08", "SA01", "ES01", "EX01", "RT02", "GL02", "GL03"}
@@ -22,6 +29,7 @@ def _public_objects():
         skbackprop.datasets,
         skbackprop.inspection,
         skbackprop.preprocessing,
+        *ONNX,
     ):
         for name in module.__all__:
             obj = getattr(module, name)

@@ -1,0 +1,415 @@
+"""ONNX export of fitted networks through skl2onnx.
+
+Importing this module registers a parser, a shape calculator and a converter
+for :class:`~skbackprop.BackpropClassifier` and
+:class:`~skbackprop.BackpropRegressor` with skl2onnx, so that
+``skl2onnx.to_onnx(model, X[:1])`` converts a fitted network, bare or as a step
+of a ``Pipeline``. It needs the ``onnx`` extra (``pip install
+"skbackprop[onnx]"``: skl2onnx, and onnxruntime to run the graphs).
+
+Importing ``skbackprop`` alone registers nothing: skl2onnx takes longer to
+import than skbackprop itself, and what ``import skbackprop`` does should not
+depend on which other packages happen to be installed.
+
+The graph computes in the floating-point type of its input: float32 input
+(``X[:1].astype(np.float32)``) gives a float32 graph, float64 input a float64
+one, whatever the dtype the model was trained in. Every hidden activation and
+output activation of the estimators converts, in both types. onnxruntime has
+no float64 kernels for ``Erf``, ``Elu``, ``LeakyRelu`` or ``Softplus``, so
+'elu', 'leaky_relu' and 'softplus' are written with elementary operators
+(``Exp``, ``Log``, ``Max``, ``Min``, ...) in both types, and 'gelu' in float64
+computes the normal CDF from ``Exp`` and a Chebyshev series instead of
+``Erf``. The float64 logistic is also written out, since onnxruntime's loses
+relative precision on small probabilities. See :doc:`/deploying`.
+
+A classifier's graph has the outputs of scikit-learn's MLP converter:
+``label`` and ``probabilities`` with the option ``{"zipmap": False}``, or
+``output_label`` and ``output_probability`` (a list of dicts) by default. A
+regressor's output is ``variable``, of shape ``(n_samples, n_outputs)``.
+"""
+
+import functools
+import math
+
+import numpy as np
+from sklearn.utils.validation import check_is_fitted
+
+try:
+    from onnx import TensorProto
+    from skl2onnx import update_registered_converter
+    from skl2onnx.common.data_types import (
+        DoubleTensorType,
+        FloatTensorType,
+        Int64TensorType,
+        StringTensorType,
+    )
+    from skl2onnx.common.utils import (
+        check_input_and_output_numbers,
+        check_input_and_output_types,
+    )
+except ImportError as exc:  # pragma: no cover - the extra is not installed
+    raise ImportError(
+        "skbackprop.onnx needs skl2onnx; install it with "
+        "pip install 'skbackprop[onnx]'."
+    ) from exc
+
+# skl2onnx's own classifier parser adds the ZipMap step behind the 'zipmap'
+# option; it has no public name, and rewriting it would drift from the
+# converters of every other classifier.
+from skl2onnx._parse import _parse_sklearn_classifier  # noqa: E402
+
+from ._classifier import BackpropClassifier  # noqa: E402
+from ._regressor import BackpropRegressor  # noqa: E402
+
+__all__ = ["register_converters"]
+
+CLASSIFIER_ALIAS = "SkbackpropBackpropClassifier"
+REGRESSOR_ALIAS = "SkbackpropBackpropRegressor"
+_INPUT_TYPES = [FloatTensorType, DoubleTensorType, Int64TensorType]
+
+
+class _Graph:
+    """Adds nodes of one dtype to skl2onnx's container under unique names.
+
+    Every method returns the name of the tensor it computes. Constants are
+    stored in the graph's dtype, so that a float64 model exported as float32
+    is rounded once, when it is written.
+    """
+
+    def __init__(self, scope, container, dtype):
+        self.scope = scope
+        self.container = container
+        self.dtype = np.dtype(dtype)
+        double = self.dtype == np.float64
+        self.proto = TensorProto.DOUBLE if double else TensorProto.FLOAT
+
+    def const(self, value, name="const"):
+        value = np.asarray(value, dtype=self.dtype)
+        tensor = self.scope.get_unique_variable_name(name)
+        self.container.add_initializer(
+            tensor, self.proto, list(value.shape), value.ravel()
+        )
+        return tensor
+
+    def node(self, op_type, *inputs, out=None, **attrs):
+        out = out or self.scope.get_unique_variable_name(op_type.lower())
+        inputs = [x if isinstance(x, str) else self.const(x) for x in inputs]
+        name = self.scope.get_unique_operator_name(op_type)
+        self.container.add_node(op_type, inputs, out, name=name, **attrs)
+        return out
+
+
+# ------------------------------------------------------ hidden activations
+# Each takes the graph and the name of Z and returns the name of A, computing
+# what skbackprop/_engine/activations.py computes.
+def _identity(g, Z):
+    return Z
+
+
+def _logistic(g, Z, out=None):
+    if g.dtype == np.float32:
+        return g.node("Sigmoid", Z, out=out)
+    # onnxruntime's float64 Sigmoid is accurate to about 1e-16 absolute only,
+    # a large relative error on a small probability: compute e^z / (1 + e^z)
+    # for z < 0 and 1 / (1 + e^{-z}) otherwise, both from e^{-|z|}
+    tail = g.node("Exp", g.node("Neg", g.node("Abs", Z)))
+    denominator = g.node("Add", tail, 1.0)
+    small = g.node("Div", tail, denominator)
+    large = g.node("Reciprocal", denominator)
+    return g.node("Where", g.node("Less", Z, 0.0), small, large, out=out)
+
+
+def _tanh(g, Z):
+    return g.node("Tanh", Z)
+
+
+def _relu(g, Z):
+    return g.node("Relu", Z)
+
+
+def _leaky_relu(g, Z):
+    # max(z, 0.01 z), the engine's formula; onnxruntime's LeakyRelu is float only
+    return g.node("Max", Z, g.node("Mul", Z, 0.01))
+
+
+def _elu(g, Z):
+    # relu(z) + min(e^z - 1, 0): e^z - 1 for z < 0, z otherwise. An overflowing
+    # e^z only reaches the min, as inf, which gives 0, never NaN.
+    expm1 = g.node("Sub", g.node("Exp", Z), 1.0)
+    return g.node("Add", g.node("Relu", Z), g.node("Min", expm1, 0.0))
+
+
+def _softplus(g, Z):
+    # log(1 + e^z) = max(z, 0) + log(1 + e^{-|z|}), which never overflows
+    tail = g.node("Exp", g.node("Neg", g.node("Abs", Z)))
+    return g.node("Add", g.node("Relu", Z), g.node("Log", g.node("Add", tail, 1.0)))
+
+
+def _gelu(g, Z):
+    # z Phi(z): Erf has a float kernel only, so float64 takes the series
+    cdf = _normal_cdf_erf(g, Z) if g.dtype == np.float32 else _normal_cdf_series(g, Z)
+    return g.node("Mul", Z, cdf)
+
+
+def _silu(g, Z):
+    return g.node("Mul", Z, _logistic(g, Z))
+
+
+HIDDEN_ACTIVATIONS = {
+    "identity": _identity,
+    "logistic": _logistic,
+    "tanh": _tanh,
+    "relu": _relu,
+    "leaky_relu": _leaky_relu,
+    "elu": _elu,
+    "softplus": _softplus,
+    "gelu": _gelu,
+    "silu": _silu,
+}
+
+
+def _normal_cdf_erf(g, Z):
+    """Phi(z) = (1 + erf(z / sqrt(2))) / 2, as the engine computes it."""
+    erf = g.node("Erf", g.node("Mul", Z, math.sqrt(0.5)))
+    return g.node("Mul", g.node("Add", erf, 1.0), 0.5)
+
+
+@functools.cache
+def _erfcx_chebyshev(degree=24):
+    """Chebyshev coefficients of ``erfcx(a) = exp(a^2) erfc(a)`` on ``a >= 0``.
+
+    In the variable ``y = 4 / (2 + a) - 1``, which maps ``[0, inf)`` onto
+    ``(-1, 1]``, erfcx is smooth up to ``a = inf`` (``y = -1``), so degree
+    24 interpolates it to a relative error near 1e-14 on the whole half-line.
+    """
+    from numpy.polynomial import chebyshev
+    from scipy.special import erfcx
+
+    def in_y(y):
+        with np.errstate(divide="ignore"):
+            return erfcx(4 / (y + 1) - 2)
+
+    return chebyshev.chebinterpolate(in_y, degree)
+
+
+def _normal_cdf_series(g, Z):
+    """Phi(z) from ``Exp`` and a Chebyshev series, for graphs without Erf.
+
+    .. math::
+
+        \\Phi(-|z|) = \\tfrac12 \\operatorname{erfc}(a)
+        = \\tfrac12 e^{-a^2} \\operatorname{erfcx}(a), \\qquad
+        a = |z| / \\sqrt 2,
+
+    and ``Phi(z) = 1 - Phi(-|z|)`` for ``z >= 0``. The small tail is computed
+    directly, so its relative error stays near 1e-14 however far out z is.
+    """
+    a = g.node("Mul", g.node("Abs", Z), math.sqrt(0.5))
+    y = g.node("Sub", g.node("Div", 4.0, g.node("Add", a, 2.0)), 1.0)
+    series = _chebyshev_series(g, y, _erfcx_chebyshev())
+    gauss = g.node("Exp", g.node("Neg", g.node("Mul", a, a)))
+    tail = g.node("Mul", g.node("Mul", gauss, series), 0.5)
+    negative = g.node("Less", Z, 0.0)
+    return g.node("Where", negative, tail, g.node("Sub", 1.0, tail))
+
+
+def _chebyshev_series(g, y, coefficients):
+    """sum_k c_k T_k(y) by Clenshaw's recurrence, as nodes of the graph.
+
+    The pair ``(c0, c1)`` starts as the last two coefficients and steps down
+    with ``(c_k - c1, c0 + 2 y c1)``; the sum is then ``c0 + y c1``. The first
+    step, on constants only, is folded here.
+    """
+    c = [float(x) for x in coefficients]
+    two_y = g.node("Mul", y, 2.0)
+    c0, c1 = c[-2], c[-1]
+    for ck in reversed(c[:-2]):
+        step = ck - c1 if isinstance(c1, float) else g.node("Sub", ck, c1)
+        c0, c1 = step, g.node("Add", g.node("Mul", two_y, c1), c0)
+    return g.node("Add", g.node("Mul", y, c1), c0)
+
+
+# ------------------------------------------------------- output activations
+OUTPUT_ACTIVATIONS = {
+    "identity": lambda g, Z, out: g.node("Identity", Z, out=out),
+    "logistic": _logistic,
+    "softmax": lambda g, Z, out: g.node("Softmax", Z, out=out, axis=1),
+    "exp": lambda g, Z, out: g.node("Exp", Z, out=out),
+}
+
+
+def _forward(g, model, X, out=None):
+    """The network's output: affine layers, the hidden activation between them."""
+    hidden = _lookup(HIDDEN_ACTIVATIONS, model.activation, "activation")
+    link = _lookup(OUTPUT_ACTIVATIONS, model.out_activation_, "out_activation_")
+    A = X
+    last = len(model.coefs_) - 1
+    for i, (W, b) in enumerate(zip(model.coefs_, model.intercepts_)):
+        Z = g.node("Add", g.node("MatMul", A, g.const(W, "coef")), g.const(b, "bias"))
+        A = hidden(g, Z) if i < last else link(g, Z, out)
+    return A
+
+
+def _lookup(registry, name, attribute):
+    if name not in registry:
+        raise NotImplementedError(
+            f"skbackprop.onnx cannot convert a network with {attribute}={name!r}; "
+            f"it converts {sorted(registry)}."
+        )
+    return registry[name]
+
+
+def _graph_input(scope, operator, container):
+    """The graph of the operator's dtype and its input, cast to that dtype."""
+    input_type = operator.inputs[0].type
+    dtype = np.float64 if isinstance(input_type, DoubleTensorType) else np.float32
+    g = _Graph(scope, container, dtype)
+    X = operator.inputs[0].full_name
+    if not isinstance(input_type, (FloatTensorType, DoubleTensorType)):
+        X = g.node("Cast", X, to=g.proto)
+    return g, X
+
+
+# ------------------------------------------------------------- classifier
+def _label_classes(operator):
+    """``classes_`` as the int64 or UTF-8 array of the label output.
+
+    With the option ``nocl`` the labels are the class indices instead.
+    """
+    model = operator.raw_operator
+    classes = np.asarray(model.classes_)
+    if operator.scope_inst.get_options(model, {"nocl": False})["nocl"]:
+        return np.arange(len(classes), dtype=np.int64), Int64TensorType
+    if classes.dtype.kind in "iub" or (
+        classes.dtype.kind == "f" and np.all(classes == np.round(classes))
+    ):
+        return classes.astype(np.int64), Int64TensorType
+    if classes.dtype.kind in "OU" and all(isinstance(c, str) for c in classes):
+        return np.array([c.encode("utf-8") for c in classes]), StringTensorType
+    raise ValueError(
+        "skbackprop.onnx exports integer or string class labels; classes_ holds "
+        f"{classes.dtype} values such as {classes[:3].tolist()}. Encode the "
+        "labels as integers (sklearn.preprocessing.LabelEncoder) to export, or "
+        "pass options={'nocl': True} for class indices as labels."
+    )
+
+
+def _is_multilabel(model):
+    # binary targets have one logistic output, multilabel ones one per label
+    return model.out_activation_ == "logistic" and model.n_outputs_ > 1
+
+
+def _parse_classifier(scope, model, inputs, custom_parsers=None):
+    check_is_fitted(model)
+    return _parse_sklearn_classifier(scope, model, inputs, custom_parsers)
+
+
+def _check_model_input(operator):
+    model = operator.raw_operator
+    check_is_fitted(model)
+    check_input_and_output_types(operator, good_input_types=_INPUT_TYPES)
+    shape = operator.inputs[0].type.shape
+    if len(shape) == 2 and isinstance(shape[1], int):
+        if shape[1] != model.n_features_in_:
+            raise ValueError(
+                f"X has {shape[1]} features, but {type(model).__name__} was "
+                f"fitted with {model.n_features_in_} features."
+            )
+    return model, operator.inputs[0].get_first_dimension()
+
+
+def _output_type(operator):
+    if isinstance(operator.inputs[0].type, DoubleTensorType):
+        return DoubleTensorType
+    return FloatTensorType
+
+
+def _classifier_shapes(operator):
+    """Output types: ``label`` (N,) or (N, n_labels), ``probabilities``."""
+    check_input_and_output_numbers(operator, input_count_range=1, output_count_range=2)
+    model, N = _check_model_input(operator)
+    n_classes = len(model.classes_)
+    if _is_multilabel(model):
+        operator.outputs[0].type = Int64TensorType([N, n_classes])
+    else:
+        _, label_type = _label_classes(operator)
+        operator.outputs[0].type = label_type([N])
+    operator.outputs[1].type = _output_type(operator)([N, n_classes])
+
+
+def _convert_classifier(scope, operator, container):
+    model = operator.raw_operator
+    g, X = _graph_input(scope, operator, container)
+    label, proba = (variable.full_name for variable in operator.outputs)
+    if model.out_activation_ == "logistic" and model.n_outputs_ == 1:
+        P = _forward(g, model, X)  # (n, 1): the probability of classes_[1]
+        g.node("Concat", g.node("Sub", 1.0, P), P, out=proba, axis=1)
+    else:
+        P = _forward(g, model, X, out=proba)
+    if _is_multilabel(model):
+        g.node("Cast", g.node("Greater", P, 0.5), out=label, to=TensorProto.INT64)
+        return
+    classes, label_type = _label_classes(operator)
+    proto = TensorProto.INT64 if label_type is Int64TensorType else TensorProto.STRING
+    classes_name = scope.get_unique_variable_name("classes")
+    container.add_initializer(classes_name, proto, [len(classes)], classes.tolist())
+    index = g.node("ArgMax", proba, axis=1, keepdims=0)  # (n,)
+    g.node("Gather", classes_name, index, out=label, axis=0)
+
+
+# -------------------------------------------------------------- regressor
+def _regressor_shapes(operator):
+    """Output type: ``variable`` of shape (N, n_outputs)."""
+    check_input_and_output_numbers(operator, input_count_range=1, output_count_range=1)
+    model, N = _check_model_input(operator)
+    operator.outputs[0].type = _output_type(operator)([N, model.n_outputs_])
+
+
+def _convert_regressor(scope, operator, container):
+    g, X = _graph_input(scope, operator, container)
+    _forward(g, operator.raw_operator, X, out=operator.outputs[0].full_name)
+
+
+def register_converters():
+    """Register the estimators' ONNX converters with skl2onnx.
+
+    Importing :mod:`skbackprop.onnx` calls this function, so it needs calling
+    again only after something else has registered other converters for the
+    same classes. Registering twice is harmless.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import skl2onnx
+    >>> from onnxruntime import InferenceSession
+    >>> from sklearn.datasets import make_classification
+    >>> from skbackprop import BackpropClassifier
+    >>> from skbackprop.onnx import register_converters
+    >>> register_converters()  # the import has already done it
+    >>> X, y = make_classification(n_samples=100, random_state=0)
+    >>> X = X.astype(np.float32)
+    >>> clf = BackpropClassifier(activation="gelu", max_iter=50,
+    ...                          random_state=0).fit(X, y)
+    >>> onx = skl2onnx.to_onnx(clf, X[:1], options={"zipmap": False})
+    >>> session = InferenceSession(onx.SerializeToString(),
+    ...                            providers=["CPUExecutionProvider"])
+    >>> label, proba = session.run(None, {"X": X})
+    >>> bool(np.abs(proba - clf.predict_proba(X)).max() < 1e-5)
+    True
+    >>> bool((label == clf.predict(X)).all())
+    True
+    """
+    update_registered_converter(
+        BackpropClassifier,
+        CLASSIFIER_ALIAS,
+        _classifier_shapes,
+        _convert_classifier,
+        parser=_parse_classifier,
+        options={"zipmap": [True, False, "columns"], "nocl": [False, True]},
+    )
+    update_registered_converter(
+        BackpropRegressor, REGRESSOR_ALIAS, _regressor_shapes, _convert_regressor
+    )
+
+
+register_converters()

@@ -1,0 +1,328 @@
+"""ONNX export (skbackprop.onnx): onnxruntime on the exported graphs against
+``predict`` and ``predict_proba``."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification, make_multilabel_classification
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skbackprop import BackpropClassifier, BackpropRegressor
+from skbackprop._engine.activations import ACTIVATIONS
+from skbackprop._engine.losses import OUT_ACTIVATIONS
+
+skl2onnx = pytest.importorskip("skl2onnx", reason="the 'onnx' extra is not installed")
+ort = pytest.importorskip("onnxruntime", reason="the 'onnx' extra is not installed")
+skbackprop_onnx = pytest.importorskip("skbackprop.onnx")
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+DTYPES = [np.float32, np.float64]
+
+
+def run(onx, X):
+    """Every output of the graph on X, by name."""
+    session = ort.InferenceSession(
+        onx.SerializeToString(), providers=["CPUExecutionProvider"]
+    )
+    names = [output.name for output in session.get_outputs()]
+    return dict(zip(names, session.run(None, {session.get_inputs()[0].name: X})))
+
+
+def assert_close(actual, expected, dtype):
+    """float32 within 1e-5 (relative above 1), float64 within 1e-9 relative."""
+    assert actual.dtype == dtype
+    if dtype == np.float32:
+        np.testing.assert_allclose(actual, expected, rtol=1e-5, atol=1e-5)
+    else:
+        np.testing.assert_allclose(actual, expected, rtol=1e-9, atol=0)
+
+
+def classification(kind, dtype, labels=None):
+    if kind == "multilabel":
+        X, Y = make_multilabel_classification(
+            n_samples=80, n_features=6, n_classes=3, random_state=0
+        )
+        return X.astype(dtype), Y
+    n_classes = 2 if kind == "binary" else 3
+    X, y = make_classification(
+        n_samples=80,
+        n_features=6,
+        n_informative=4,
+        n_classes=n_classes,
+        random_state=0,
+    )
+    if labels is not None:
+        y = np.asarray(labels)[y]
+    return X.astype(dtype), y
+
+
+def fit_classifier(kind, dtype, activation="tanh", labels=None):
+    X, y = classification(kind, dtype, labels)
+    clf = BackpropClassifier(
+        hidden_layer_sizes=(7, 5), activation=activation, max_iter=20, random_state=0
+    )
+    return clf.fit(X, y), X
+
+
+def test_converters_cover_every_activation():
+    assert set(skbackprop_onnx.HIDDEN_ACTIVATIONS) == set(ACTIVATIONS)
+    assert set(skbackprop_onnx.OUTPUT_ACTIVATIONS) == set(OUT_ACTIVATIONS)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("kind", ["binary", "multiclass", "multilabel"])
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+def test_classifier_matches_predict_proba(activation, kind, dtype):
+    clf, X = fit_classifier(kind, dtype, activation)
+    assert clf.coefs_[0].dtype == dtype
+    onx = skl2onnx.to_onnx(clf, X[:1], options={"zipmap": False})
+    out = run(onx, X)
+    assert_close(out["probabilities"], clf.predict_proba(X), dtype)
+    np.testing.assert_array_equal(out["label"], clf.predict(X))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n_outputs", [1, 2])
+@pytest.mark.parametrize("loss", ["squared_error", "poisson"])
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+def test_regressor_matches_predict(activation, loss, n_outputs, dtype):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 5)).astype(dtype)
+    y = np.exp(X[:, :n_outputs] / 3) + rng.uniform(size=(60, n_outputs))
+    reg = BackpropRegressor(
+        hidden_layer_sizes=(6, 4),
+        activation=activation,
+        loss=loss,
+        max_iter=20,
+        random_state=0,
+    ).fit(X, y.squeeze())
+    assert reg.out_activation_ == ("exp" if loss == "poisson" else "identity")
+    out = run(skl2onnx.to_onnx(reg, X[:1]), X)["variable"]
+    assert out.shape == (len(X), n_outputs)
+    assert_close(out, reg.predict(X).reshape(len(X), -1), dtype)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+def test_activation_over_a_wide_range(activation, dtype):
+    # one hidden unit between unit weights: the network's output is the
+    # activation itself, from far in the negative tail to overflow territory
+    z = np.concatenate([np.linspace(-60, 60, 241), [-1e-8, 1e-8, 0.0, 1e-300]])
+    X = z.astype(dtype)[:, np.newaxis]
+    reg = BackpropRegressor(
+        hidden_layer_sizes=(1,), activation=activation, max_iter=1, random_state=0
+    ).fit(X, z)
+    reg.coefs_ = [np.ones((1, 1), dtype), np.ones((1, 1), dtype)]
+    reg.intercepts_ = [np.zeros(1, dtype), np.zeros(1, dtype)]
+    out = run(skl2onnx.to_onnx(reg, X[:1]), X)["variable"].ravel()
+    expected = reg.predict(X)
+    assert np.isfinite(out).all()
+    if dtype == np.float32:
+        np.testing.assert_allclose(out, expected, rtol=1e-6, atol=1e-6)
+    else:
+        # the engine's own rounding near the tails is ~1e-16 absolute
+        np.testing.assert_allclose(out, expected, rtol=1e-9, atol=1e-14)
+
+
+def test_gelu_float64_tail_is_relatively_exact():
+    # the float64 graph computes Phi(z) for z < 0 without cancellation
+    from scipy.special import ndtr
+
+    z = -np.geomspace(1e-6, 30, 200)
+    X = z[:, np.newaxis]
+    reg = BackpropRegressor(
+        hidden_layer_sizes=(1,), activation="gelu", max_iter=1, random_state=0
+    ).fit(X, z)
+    reg.coefs_ = [np.ones((1, 1)), np.ones((1, 1))]
+    reg.intercepts_ = [np.zeros(1), np.zeros(1)]
+    out = run(skl2onnx.to_onnx(reg, X[:1]), X)["variable"].ravel()
+    np.testing.assert_allclose(out, z * ndtr(z), rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [["no", "yes", "maybe"], [-1, 3, 7], [1.0, 2.0, 5.0], ["ab", "é", "c d"]],
+)
+def test_label_types(labels):
+    clf, X = fit_classifier("multiclass", np.float64, labels=labels)
+    out = run(skl2onnx.to_onnx(clf, X[:1], options={"zipmap": False}), X)
+    expected = clf.predict(X)
+    if expected.dtype.kind in "OU":
+        np.testing.assert_array_equal(out["label"], expected.astype(str))
+    else:
+        assert out["label"].dtype == np.int64
+        np.testing.assert_array_equal(out["label"], expected)
+
+
+def test_boolean_labels():
+    clf, X = fit_classifier("binary", np.float32, labels=[False, True])
+    out = run(skl2onnx.to_onnx(clf, X[:1], options={"zipmap": False}), X)
+    np.testing.assert_array_equal(out["label"], clf.predict(X).astype(np.int64))
+
+
+def test_non_integral_float_labels_raise():
+    # fit refuses such labels (a continuous target); a model whose classes_
+    # were set by hand gets a clear error rather than rounded labels
+    clf, X = fit_classifier("binary", np.float64)
+    clf.classes_ = np.array([0.5, 1.5])
+    with pytest.raises(ValueError, match="integer or string class labels"):
+        skl2onnx.to_onnx(clf, X[:1], options={"zipmap": False})
+
+
+@pytest.mark.parametrize("zipmap", [False, True])
+def test_nocl_gives_class_indices(zipmap):
+    clf, X = fit_classifier("multiclass", np.float32, labels=["x", "y", "z"])
+    onx = skl2onnx.to_onnx(clf, X[:1], options={"zipmap": zipmap, "nocl": True})
+    out = run(onx, X)
+    label = out["label" if not zipmap else "output_label"]
+    np.testing.assert_array_equal(clf.classes_[label], clf.predict(X))
+
+
+@pytest.mark.parametrize("kind", ["binary", "multiclass"])
+def test_zipmap_output_by_default(kind):
+    clf, X = fit_classifier(
+        kind, np.float32, labels=["a", "b", "c"][: 2 + (kind != "binary")]
+    )
+    out = run(skl2onnx.to_onnx(clf, X[:1]), X)
+    assert set(out) == {"output_label", "output_probability"}
+    proba = clf.predict_proba(X)
+    for row, expected in zip(out["output_probability"], proba):
+        assert list(row) == list(clf.classes_)
+        np.testing.assert_allclose(list(row.values()), expected, atol=1e-5)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("Estimator", [BackpropClassifier, BackpropRegressor])
+def test_pipeline(Estimator, dtype):
+    X, y = classification("multiclass", dtype)
+    pipe = make_pipeline(
+        StandardScaler(),
+        Estimator(
+            hidden_layer_sizes=(6,), activation="gelu", max_iter=20, random_state=0
+        ),
+    ).fit(X, y)
+    options = (
+        {id(pipe[-1]): {"zipmap": False}} if Estimator is BackpropClassifier else None
+    )
+    out = run(skl2onnx.to_onnx(pipe, X[:1], options=options), X)
+    if Estimator is BackpropClassifier:
+        assert_close(out["probabilities"], pipe.predict_proba(X), dtype)
+        np.testing.assert_array_equal(out["label"], pipe.predict(X))
+    else:
+        assert_close(out["variable"].ravel(), pipe.predict(X), dtype)
+
+
+@pytest.mark.parametrize("Estimator", [BackpropClassifier, BackpropRegressor])
+def test_grid_search(Estimator):
+    # skl2onnx converts a search through its best_estimator_
+    X, y = classification("multiclass", np.float32)
+    search = GridSearchCV(
+        make_pipeline(StandardScaler(), Estimator(max_iter=10, random_state=0)),
+        {f"{Estimator.__name__.lower()}__alpha": [1e-4, 1e-1]},
+        cv=2,
+    ).fit(X, y)
+    options = {Estimator: {"zipmap": False}} if Estimator is BackpropClassifier else {}
+    out = run(skl2onnx.to_onnx(search, X[:1], options=options), X)
+    if Estimator is BackpropClassifier:
+        assert_close(out["probabilities"], search.predict_proba(X), np.float32)
+    else:
+        assert_close(out["variable"].ravel(), search.predict(X), np.float32)
+
+
+@pytest.mark.parametrize(
+    "model_dtype, graph_dtype", [(np.float64, np.float32), (np.float32, np.float64)]
+)
+def test_graph_dtype_follows_input(model_dtype, graph_dtype):
+    clf, X = fit_classifier("multiclass", model_dtype, "silu")
+    onx = skl2onnx.to_onnx(clf, X[:1].astype(graph_dtype), options={"zipmap": False})
+    proba = run(onx, X.astype(graph_dtype))["probabilities"]
+    assert proba.dtype == graph_dtype
+    np.testing.assert_allclose(proba, clf.predict_proba(X), atol=1e-5)
+
+
+def test_batches_of_any_size():
+    clf, X = fit_classifier("multiclass", np.float32)
+    onx = skl2onnx.to_onnx(clf, X[:1], options={"zipmap": False})
+    for n in (1, 7, len(X)):
+        assert run(onx, X[:n])["probabilities"].shape == (n, 3)
+
+
+def test_integer_input_is_cast():
+    clf, X = fit_classifier("multiclass", np.float64)
+    Xi = np.round(X * 3).astype(np.int64)
+    out = run(skl2onnx.to_onnx(clf, Xi[:1], options={"zipmap": False}), Xi)
+    assert_close(
+        out["probabilities"], clf.predict_proba(Xi.astype(np.float32)), np.float32
+    )
+
+
+@pytest.mark.parametrize("Estimator", [BackpropClassifier, BackpropRegressor])
+def test_unfitted_model_raises(Estimator):
+    X = np.zeros((1, 3), dtype=np.float32)
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        skl2onnx.to_onnx(Estimator(), X)
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        skl2onnx.to_onnx(make_pipeline(StandardScaler().fit(X), Estimator()), X)
+
+
+def test_wrong_number_of_features_raises():
+    clf, X = fit_classifier("binary", np.float32)
+    with pytest.raises(ValueError, match="X has 4 features, but BackpropClassifier"):
+        skl2onnx.to_onnx(clf, X[:1, :4])
+
+
+def test_unsupported_option_raises():
+    clf, X = fit_classifier("binary", np.float32)
+    with pytest.raises(NameError, match="raw_scores"):
+        skl2onnx.to_onnx(clf, X[:1], options={"raw_scores": True})
+
+
+def test_unknown_activation_raises():
+    clf, X = fit_classifier("binary", np.float32)
+    clf.activation = "swish"
+    with pytest.raises(NotImplementedError, match="activation='swish'"):
+        skl2onnx.to_onnx(clf, X[:1], options={"zipmap": False})
+
+
+def test_register_converters_twice():
+    clf, X = fit_classifier("binary", np.float32)
+    skbackprop_onnx.register_converters()
+    skbackprop_onnx.register_converters()
+    out = run(skl2onnx.to_onnx(clf, X[:1], options={"zipmap": False}), X)
+    np.testing.assert_array_equal(out["label"], clf.predict(X))
+
+
+def _python(code):
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_import_skbackprop_registers_nothing():
+    # the documented choice: only importing skbackprop.onnx registers
+    result = _python(
+        "import numpy as np, skl2onnx\n"
+        "from skbackprop import BackpropRegressor\n"
+        "X = np.arange(8.0).reshape(4, 2)\n"
+        "reg = BackpropRegressor(max_iter=1).fit(X, X[:, 0])\n"
+        "try:\n"
+        "    skl2onnx.to_onnx(reg, X[:1])\n"
+        "except Exception as exc:\n"
+        "    print(type(exc).__name__)\n"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "MissingShapeCalculator"
+
+
+def test_missing_skl2onnx_says_which_extra():
+    result = _python(
+        "import sys; sys.modules['skl2onnx'] = None; import skbackprop.onnx"
+    )
+    assert result.returncode != 0
+    assert "pip install 'skbackprop[onnx]'" in result.stderr
