@@ -179,5 +179,8 @@ html_theme_options = {
 # The landing page and the changelog are sections of one page: no empty
 # sidebar beside them.
 html_sidebars = {"index": [], "changelog": []}
+# "fit()" rather than "BackpropClassifier.fit()" in a class page's table of
+# contents, which is narrow
+toc_object_entries_show_parents = "hide"
 html_static_path = []
 html_show_sourcelink = False

@@ -8,8 +8,9 @@ Every ``*.html`` page under the directory is read for the resources a browser
 fetches by itself when it opens the page: ``<script src>``, ``<link>`` elements
 that load something (style sheets, preloads, icons, ...), ``<img>``,
 ``<iframe>``, media sources, ``@import`` and ``url(...)`` in ``<style>``
-elements and ``style`` attributes, and script or style-sheet addresses spelt
-out in inline scripts (a loader configured to fetch from a CDN). Every ``*.css``
+elements and ``style`` attributes, and the quoted address of a script, style
+sheet or font anywhere in an inline ``<script>`` or ``<style>`` (a loader
+configured to fetch from a CDN). Every ``*.css``
 file is read for ``@import`` and ``url(...)``, which is how web fonts arrive.
 Links the reader follows (``<a href>``) are not resources and are allowed.
 
@@ -112,12 +113,16 @@ class _ResourceParser(HTMLParser):
             self._inline = None
 
     def handle_data(self, data):
+        if self._inline is None:
+            return
         if self._inline == "style":
             for address in css_addresses(data):
                 self._add("<style>", address)
-        elif self._inline == "script":
-            for match in SCRIPT_ASSET.finditer(data):
-                self._add("inline <script>", match.group(2))
+        # an address spelt out in a script (a loader's configuration), or in a
+        # style element (where a browser reads it as text, but the page still
+        # names a CDN: sphinx-gallery once wrote <link> elements there)
+        for match in SCRIPT_ASSET.finditer(data):
+            self._add(f"inline <{self._inline}>", match.group(2))
 
 
 def html_resources(text):
