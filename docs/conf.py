@@ -4,6 +4,10 @@ Build with warnings as errors, running the gallery::
 
     python -m sphinx -W --keep-going -b html docs docs/_build/html
 
+check that the built pages load nothing from the network (CI does)::
+
+    python tools/check_offline_html.py docs/_build/html
+
 and run the doctests of the pages::
 
     python -m sphinx -b doctest docs docs/_build/doctest
@@ -169,7 +173,9 @@ html_title = f"skbackprop {release}"
 html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
-    "secondary_sidebar_items": ["page-toc"],
+    # The API reference's table needs the width more than a contents list of
+    # its few sections, which the left sidebar's entries make plain anyway.
+    "secondary_sidebar_items": {"**": ["page-toc"], "api": []},
     # The top bar holds the four sections of index.rst's toctree (user guide,
     # API reference, examples, changelog): all of them, with no "More" menu.
     "header_links_before_dropdown": 6,
