@@ -53,6 +53,8 @@ from skbackprop import BackpropClassifier
 from skbackprop.datasets import load_japanese_vowels
 from skbackprop.preprocessing import UtteranceFeatures
 
+# sphinx_gallery_thumbnail_number = 3
+
 # The matrices here are small, so BLAS and OpenMP threads cost more than they
 # bring: run every fit on one thread, and get the parallelism from running
 # two cross-validation fits at a time instead.

@@ -9,6 +9,15 @@ the ``mathjax`` Python package ships (PyPI: ``django-static-mathjax``, in the
 ``docs`` extra). About 7 MB of the package's 35 MB are copied.
 
 List it after ``sphinx.ext.mathjax`` in ``extensions``.
+
+Why this copy of MathJax: the pages' TeX is written for MathJax, which renders
+it in the browser with nothing but these files, and a pip install is the only
+way the docs build can bring them (npm's MathJax is out of pip's reach).
+django-static-mathjax is plain MathJax 3.2.2 (Apache-2.0), maintained, with no
+dependency. The alternatives fall short offline: sphinxcontrib-katex points at
+a CDN by default and needs node to prerender; sphinx.ext.imgmath needs a LaTeX
+installation; sphinx-mathjax-offline (the same MathJax) is an unmaintained
+0.0.2 whose import name has dashes and which copies all 24 MB.
 """
 
 import importlib.util
