@@ -158,9 +158,9 @@ sphinx_gallery_conf = {
     # "Examples using ..." sections on the API pages.
     "doc_module": ("skbackprop",),
     "backreferences_dir": "gen_modules/backreferences",
-    # The return values of matplotlib calls that end a cell (a Legend, a
-    # Text, a list of Line2D ...) say nothing to a reader: print no repr for
-    # them. Everything an example wants shown, it prints.
+    # The matplotlib object that a call ending a cell returns (a Legend, a
+    # Text ...) says nothing to a reader: print no repr for it. Everything an
+    # example wants shown, it prints.
     "ignore_repr_types": r"^<class 'matplotlib\.",
     # The execution-times pages load DataTables and jQuery from CDNs, and tell
     # a reader nothing.
