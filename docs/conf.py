@@ -4,6 +4,10 @@ Build with warnings as errors, running the gallery::
 
     python -m sphinx -W --keep-going -b html docs docs/_build/html
 
+check that the built pages load nothing from the network (CI does)::
+
+    python tools/check_offline_html.py docs/_build/html
+
 and run the doctests of the pages::
 
     python -m sphinx -b doctest docs docs/_build/doctest
@@ -14,13 +18,15 @@ import importlib
 import inspect
 import os
 import pkgutil
-import re
+import sys
 from pathlib import Path
 
 import skbackprop
 
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
+# this site's own extensions: offline MathJax and docstring clean-up
+sys.path.insert(0, str(DOCS / "sphinxext"))
 
 # The gallery's examples and doctests must not fight over the 2 cores of CI.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -38,46 +44,70 @@ extensions = [
     "sphinx.ext.autosummary",
     "sphinx.ext.doctest",
     "sphinx.ext.mathjax",
+    # MathJax served from _static, not from a CDN: the pages render offline
+    "offline_mathjax",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
     "myst_parser",
+    "clean_docstrings",
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["_build", "**.ipynb_checkpoints", "auto_examples/*.ipynb"]
+exclude_patterns = [
+    "_build",
+    "**.ipynb_checkpoints",
+    "auto_examples/*.ipynb",
+    # left by sphinx-gallery builds before write_computation_times was off
+    "sg_execution_times.rst",
+    "auto_examples/sg_execution_times.rst",
+    "sphinxext",
+]
 templates_path = ["_templates"]
 
 # -- API reference -----------------------------------------------------------
 # api.rst is written here, from the __all__ of skbackprop and of each public
 # subpackage, so that every public name is documented without a list to keep
-# in sync by hand. The section titles come from the modules' docstrings.
+# in sync by hand: a subpackage or a name added to an __all__ appears by
+# itself. One section per module: the estimators of the top-level package
+# first, then the subpackages in API_ORDER, then any other alphabetically.
 API_INTRO = """\
 API reference
 =============
 
-Every public class and function of skbackprop. The estimators follow the
-scikit-learn estimator API; :doc:`choosing_parameters` says how to set their
-parameters.
+Every public class and function of skbackprop, grouped by module. The
+estimators follow the scikit-learn estimator API; :doc:`choosing_parameters`
+says how to set their parameters.
 """
+API_ORDER = ("preprocessing", "datasets", "inspection")
+# a section is titled by its module's last name, capitalised, unless named here
+API_TITLES = {"skbackprop": "Estimators", "onnx": "ONNX export"}
 
 
 def _public_modules():
     """skbackprop, then its public subpackages (no leading underscore)."""
     yield skbackprop
-    for info in sorted(pkgutil.iter_modules(skbackprop.__path__), key=str):
-        if not info.name.startswith("_"):
-            module = importlib.import_module(f"skbackprop.{info.name}")
-            if getattr(module, "__all__", None):
-                yield module
+    names = [
+        info.name
+        for info in pkgutil.iter_modules(skbackprop.__path__)
+        if not info.name.startswith("_")
+    ]
+    known = [name for name in API_ORDER if name in names]
+    for name in known + sorted(set(names) - set(known)):
+        module = importlib.import_module(f"skbackprop.{name}")
+        if getattr(module, "__all__", None):
+            yield module
 
 
 def _api_section(module):
     names = [name for name in module.__all__ if not name.startswith("_")]
-    title = f"``{module.__name__}``"
+    short_name = module.__name__.rpartition(".")[2]
+    title = API_TITLES.get(short_name, short_name.replace("_", " ").capitalize())
     summary = module.__doc__.strip().split("\n\n")[0]
     lines = [title, "-" * len(title), "", f".. currentmodule:: {module.__name__}"]
-    lines += ["", summary]
+    lines += ["", f"``{module.__name__}``: {summary}"]
+    # classes, then functions: one line per object, its name and the first
+    # line of its docstring (the signature is on the object's own page)
     for kind, template in (("class", "class.rst"), ("function", "function.rst")):
         members = [
             name
@@ -85,8 +115,8 @@ def _api_section(module):
             if inspect.isclass(getattr(module, name)) == (kind == "class")
         ]
         if members:
-            lines += ["", ".. autosummary::", "   :toctree: gen_modules/",
-                      f"   :template: {template}", ""]
+            lines += ["", ".. autosummary::", "   :toctree: gen_modules/"]
+            lines += [f"   :template: {template}", "   :nosignatures:", ""]
             lines += [f"   {name}" for name in members]
     return "\n".join(lines) + "\n"
 
@@ -128,6 +158,13 @@ sphinx_gallery_conf = {
     # "Examples using ..." sections on the API pages.
     "doc_module": ("skbackprop",),
     "backreferences_dir": "gen_modules/backreferences",
+    # The matplotlib object that a call ending a cell returns (a Legend, a
+    # Text ...) says nothing to a reader: print no repr for it. Everything an
+    # example wants shown, it prints.
+    "ignore_repr_types": r"^<class 'matplotlib\.",
+    # The execution-times pages load DataTables and jQuery from CDNs, and tell
+    # a reader nothing.
+    "write_computation_times": False,
 }
 
 # -- HTML --------------------------------------------------------------------
@@ -136,42 +173,20 @@ html_title = f"skbackprop {release}"
 html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
-    "secondary_sidebar_items": ["page-toc"],
+    # The API reference's table needs the width more than a contents list of
+    # its few sections, which the left sidebar's entries make plain anyway.
+    "secondary_sidebar_items": {"**": ["page-toc"], "api": []},
+    # The top bar holds the four sections of index.rst's toctree (user guide,
+    # API reference, examples, changelog): all of them, with no "More" menu.
+    "header_links_before_dropdown": 6,
+    # each section's pages in its left sidebar, expanded
+    "show_nav_level": 2,
 }
+# The landing page and the changelog are sections of one page: no empty
+# sidebar beside them.
+html_sidebars = {"index": [], "changelog": []}
+# "fit()" rather than "BackpropClassifier.fit()" in a class page's table of
+# contents, which is narrow
+toc_object_entries_show_parents = "hide"
 html_static_path = []
 html_show_sourcelink = False
-
-
-# -- hooks -------------------------------------------------------------------
-# Inherited scikit-learn methods (score, get_params, set_output, ...) refer to
-# labels and glossary terms of scikit-learn's own documentation, which do not
-# exist here: keep their text, drop the link.
-# This documentation has no glossary either, so :term: becomes text everywhere.
-_FOREIGN_ROLE = re.compile(r":(?:ref|term):`([^`<]*?)\s*(?:<([^>]*)>)?`")
-_TERM_ROLE = re.compile(r":term:`([^`<]*?)\s*(?:<([^>]*)>)?`")
-# ``(n_features_in_,)`` in a numpydoc type would be read as a link target
-# named n_features_in; quote such names as literals.
-_SHAPE = re.compile(r"of shape \(([^)]*)\)")
-_TRAILING_UNDERSCORE = re.compile(r"(?<![`\w])([A-Za-z]\w*_)(?=[,)\s]|$)")
-
-
-def _plain_text(match):
-    return match.group(1).strip() or match.group(2)
-
-
-def _clean_docstring(app, what, name, obj, options, lines):
-    module = getattr(obj, "__module__", None) or ""
-    for i, line in enumerate(lines):
-        foreign = not module.startswith("skbackprop")
-        line = (_FOREIGN_ROLE if foreign else _TERM_ROLE).sub(_plain_text, line)
-        line = _SHAPE.sub(
-            lambda m: "of shape ("
-            + _TRAILING_UNDERSCORE.sub(r"``\1``", m.group(1))
-            + ")",
-            line,
-        )
-        lines[i] = line
-
-
-def setup(app):
-    app.connect("autodoc-process-docstring", _clean_docstring)

@@ -4,11 +4,15 @@ The documentation build runs the same doctests (``sphinx -b doctest``); running
 them here too keeps ``python -m pytest`` on a fresh clone a complete check.
 """
 
+import contextlib
 import doctest
 import importlib
+import importlib.util
 import inspect
+import io
 import pkgutil
 import re
+import warnings
 from pathlib import Path
 
 import pytest
@@ -80,3 +84,131 @@ def test_cited_engine_names_exist(page):
     assert not missing, f"{page} cites engine names that do not exist: {missing}"
     if page == "backpropagation.rst":
         assert len(names) > 30
+
+
+# -- the API pages: inherited scikit-learn text ------------------------------
+_spec = importlib.util.spec_from_file_location(
+    "clean_docstrings", DOCS / "sphinxext" / "clean_docstrings.py"
+)
+clean_docstrings = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(clean_docstrings)
+
+
+def _public_classes():
+    import skbackprop
+
+    modules = [skbackprop] + [
+        importlib.import_module(f"skbackprop.{info.name}")
+        for info in pkgutil.iter_modules(skbackprop.__path__)
+        if not info.name.startswith("_")
+    ]
+    return sorted(
+        {
+            getattr(module, name)
+            for module in modules
+            for name in getattr(module, "__all__", ())
+            if inspect.isclass(getattr(module, name, None))
+        },
+        key=lambda cls: cls.__qualname__,
+    )
+
+
+def _inherited_methods():
+    """(class, name, method) for every public method written outside skbackprop."""
+    for cls in _public_classes():
+        for name, member in inspect.getmembers(cls):
+            if name.startswith("_") or not callable(member):
+                continue
+            if member.__doc__ and clean_docstrings.is_foreign(member):
+                yield cls, name, member
+
+
+def test_inherited_methods_exist():
+    # the metadata-routing methods are what the clean-up is for: if they were
+    # gone, the tests below would pass on nothing
+    names = {name for _, name, _ in _inherited_methods()}
+    assert {"set_fit_request", "get_metadata_routing", "get_params"} <= names
+
+
+@pytest.mark.parametrize(
+    "cls, name, method",
+    list(_inherited_methods()),
+    ids=lambda value: value if isinstance(value, str) else "",
+)
+def test_inherited_docstring_is_true_here(cls, name, method):
+    lines = inspect.getdoc(method).splitlines()
+    text = "\n".join(clean_docstrings.clean_lines(lines, foreign=True))
+    # scikit-learn's version history is not this package's
+    for directive in ("versionadded", "versionchanged", "deprecated"):
+        assert f".. {directive}::" not in text, name
+    # no reference to a label of scikit-learn's documentation is left: they
+    # do not exist here
+    assert ":ref:" not in text and ":term:" not in text, name
+    # a user guide named on our page is scikit-learn's, and says so
+    for match in re.finditer(r"user guide", text, re.IGNORECASE):
+        assert text[: match.start()].endswith("scikit-learn's "), (name, text)
+
+
+def test_sklearn_references_rewritten():
+    lines = [
+        "Please check the :ref:`User Guide <metadata_routing>` on how it works.",
+        "Refer to the :ref:`user guide <some_label>` for more details.",
+        "Return :ref:`accuracy <accuracy_score>` on the data.",
+        "",
+        ".. versionadded:: 1.3",
+        "",
+        "    ``polars`` option was added.",
+        "",
+        "Parameters",
+        ".. deprecated:: 1.6",
+        "   Use ``other`` instead.",
+    ]
+    text = "\n".join(clean_docstrings.clean_lines(lines, foreign=True))
+    assert (
+        "Please check `scikit-learn's user guide "
+        "<https://scikit-learn.org/stable/metadata_routing.html>`__ on how it works."
+    ) in text
+    assert "Refer to scikit-learn's user guide for more details." in text
+    assert "Return accuracy on the data." in text
+    assert "1.3" not in text and "polars" not in text
+    assert "Parameters" in text
+    assert "Deprecated since scikit-learn 1.6." in text
+    assert "Use ``other`` instead." in text
+
+
+def test_own_references_kept():
+    # skbackprop's docstrings cite labels of these pages: they stay links
+    lines = [
+        "Read more in the :ref:`User Guide <inspection>`.",
+        ".. versionadded:: 0.1",
+    ]
+    assert clean_docstrings.clean_lines(lines, foreign=False) == lines
+
+
+# -- the README ----------------------------------------------------------------
+README = DOCS.parent / "README.md"
+
+
+def test_readme_example_runs_without_warnings():
+    from sklearn.exceptions import ConvergenceWarning
+
+    text = README.read_text("utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, re.DOTALL)
+    assert len(blocks) == 1
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with contextlib.redirect_stdout(io.StringIO()) as stdout:
+            exec(compile(blocks[0], "README.md", "exec"), {"__name__": "__readme__"})
+    assert "backpropclassifier__alpha" in stdout.getvalue()
+    convergence = [w for w in caught if issubclass(w.category, ConvergenceWarning)]
+    assert not convergence, [str(w.message) for w in convergence]
+
+
+def test_readme_names_every_extra():
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+
+    extras = tomllib.loads((DOCS.parent / "pyproject.toml").read_text("utf-8"))[
+        "project"
+    ]["optional-dependencies"]
+    rows = set(re.findall(r"^\| `([\w-]+)` \|", README.read_text("utf-8"), re.M))
+    assert set(extras) <= rows, sorted(set(extras) - rows)

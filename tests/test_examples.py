@@ -50,6 +50,9 @@ def run_example(name, cwd, **env):
         command, cwd=cwd, env=environ, capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 0, result.stderr[-3000:]
+    # A reader copies the examples' settings: they must converge, not print
+    # warnings (the gallery page would show them too).
+    assert "ConvergenceWarning" not in result.stderr, result.stderr[-3000:]
     return result.stdout
 
 
