@@ -412,7 +412,7 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
         """Warn about how training ended, as sklearn's MLP does, and about divergence.
 
         Divergence from finite initial weights is the learning rate's doing:
-        the last finite weights are kept, with a warning. A loss that is not
+        the best sane weights are kept, with a warning. A loss that is not
         finite at the weights training started from is the data's: nothing
         can be learned from it, and the fit raises (as sklearn's MLP does).
         """

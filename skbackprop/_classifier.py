@@ -80,9 +80,9 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
       constant model;
     - float or nested ``hidden_layer_sizes`` raise a ValueError naming the
       parameter;
-    - a learning rate so large that training diverges stops training,
-      restores the last finite weights and emits a ConvergenceWarning
-      instead of raising;
+    - a learning rate so large that training diverges (the loss grows a
+      thousandfold or becomes non-finite) stops training, restores the best
+      sane weights and emits a ConvergenceWarning instead of training on;
     - early stopping stratifies the validation split for multiclass targets
       too;
     - a fit whose loss never drops below its value at the initial weights

@@ -137,7 +137,8 @@ SHARED_PARAMETERS = """\
 
 SHARED_ATTRIBUTES = """\
     loss_ : float
-        Loss at the end of the fit (last epoch or last 'lbfgs' iterate).
+        Loss at the end of the fit (last epoch or last 'lbfgs' iterate); after
+        a divergence, the training loss of the weights that were restored.
 
     best_loss_ : float or None
         Lowest training loss reached; None when early stopping is on.
@@ -168,6 +169,9 @@ SHARED_ATTRIBUTES = """\
         set), ``learning_rate`` (the rate used in that epoch), ``grad_norm``
         (mean global gradient norm over its batches, before clipping) and
         ``seconds``. ``pandas.DataFrame(est.history_)`` makes it a table.
+        Like ``loss_curve_`` and ``t_`` it grows over ``partial_fit`` calls
+        and warm starts and starts anew with a fresh fit; saved files hold it
+        as one compressed table, restored as this list when loaded.
 
     t_ : int
         Number of training samples seen by the stochastic solvers.
@@ -185,7 +189,8 @@ SHARED_ATTRIBUTES = """\
         Feature names seen during fit, when X has string column names.
 
     n_iter_ : int
-        Number of epochs or iterations run by the last fit.
+        Number of epochs or iterations run by the last ``fit`` or
+        ``partial_fit`` call (one after a ``partial_fit``, as in sklearn).
 
     n_layers_ : int
         Number of layers, input and output included.

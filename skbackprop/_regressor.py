@@ -65,9 +65,10 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
     - string targets raise a ValueError that points to the classifier;
     - float or nested ``hidden_layer_sizes`` raise a ValueError naming the
       parameter;
-    - a diverging fit restores the last finite weights and warns instead of
-      raising, and a fit whose loss never drops below its value at the
-      initial weights warns that the learning rate is probably too large;
+    - a diverging fit (the loss grows a thousandfold or becomes non-finite)
+      stops, restores the best sane weights and warns, and a fit whose loss
+      never drops below its value at the initial weights warns that the
+      learning rate is probably too large;
     - with several outputs, the squared-error loss is summed over the outputs
       (sklearn reports their mean but follows the gradient of the sum), so
       ``loss_`` is the quantity the solver actually minimises.

@@ -2,14 +2,10 @@
 
 Every layer has ``forward(X, training, out) -> (A, cache)`` and
 ``backward(dA, cache, need_dX, out) -> dX``. The cache holds exactly what
-backward needs and is the only thing passed between the two: a layer keeps no
-state between calls. A :class:`Dense` layer holds its weights ``W, b`` and,
-when it is trained, views ``dW, db`` into the network's flat gradient, which
-its backward fills.
-
-``out`` is an optional preallocated array the result is written into (the
-network's per-batch-size workspace), so that the training loop allocates
-nothing per batch. Without it they return new arrays.
+backward needs and is all that passes between the two: a layer keeps no state
+between calls. A :class:`Dense` layer holds ``W, b`` and, when trained, views
+``dW, db`` into the network's flat gradient. ``out`` is an optional buffer
+the result is written into (the network's per-batch-size workspace).
 """
 
 import numpy as np

@@ -2,13 +2,9 @@
 
 All weights live in one flat vector ``params`` laid out as sklearn packs them
 (every ``W`` then every ``b``); ``coefs`` and ``intercepts`` are views into it,
-and ``grads`` mirrors it. Optimizers and L-BFGS therefore update every
-parameter with a few vector operations.
-
-The layer stack (:func:`~.layers.layer_stack`) is built once and serves
-training (:meth:`Network.forward` and :meth:`Network.backward`), prediction in
-row chunks without caches (:func:`predict`) and the gradients with respect to
-the input (:meth:`Network.input_gradient`).
+and ``grads`` mirrors it, so optimizers update every parameter at once. One
+layer stack (:func:`~.layers.layer_stack`) serves training, chunked
+prediction (:func:`predict`) and input gradients (``input_gradient``).
 
 Notes
 -----
@@ -63,22 +59,11 @@ def forward_layers(layers, X, training=False, outs=None):
 class Network:
     """Dense layers with a hidden activation, a fused output link and loss.
 
-    Parameters
-    ----------
-    layer_units : list of int
-        ``[n_features, *hidden_layer_sizes, n_outputs]``.
-    activation : str
-        Key of ``ACTIVATIONS`` for the hidden layers.
-    loss : str
-        Key of ``LOSSES``; fixes the output activation.
-    dtype : numpy dtype
-        float32 or float64, for parameters and all computations.
-    dropout : float, default=0.0
-        Inverted-dropout rate after every hidden activation (training only).
-    rng : numpy RandomState, default=None
-        Generator for the dropout masks.
-    loss_params : dict, default=None
-        Parameters of the loss, e.g. ``{"delta": 1.0}`` for 'huber'.
+    ``layer_units`` is ``[n_features, *hidden_layer_sizes, n_outputs]``;
+    ``activation`` and ``loss`` are keys of ``ACTIVATIONS`` and ``LOSSES`` (the
+    loss fixes the output link, ``loss_params`` its parameters, e.g. huber's
+    ``delta``); parameters and computations are in ``dtype``; ``dropout``
+    follows every hidden activation in training, masks drawn from ``rng``.
     """
 
     def __init__(
@@ -109,13 +94,9 @@ class Network:
         self._workspaces = {}
 
     def workspace(self, n):
-        """Output buffers of every layer for batches of ``n`` rows.
-
-        Made once per batch size and reused by every batch of that size, so
-        the training loop allocates no activation or delta array.
-        ``ws["forward"][k]`` receives layer k's output, ``ws["backward"][k]``
-        its input delta (None: the layer works in place or needs no buffer).
-        """
+        """Output buffers of every layer for batches of ``n`` rows, made once
+        per batch size: ``ws["forward"][k]`` receives layer k's output,
+        ``ws["backward"][k]`` its input delta (None: in place or not needed)."""
         if n not in self._workspaces:
             if len(self._workspaces) >= 2:  # a full batch and the last, short one
                 self._workspaces.clear()
@@ -162,20 +143,11 @@ class Network:
         """Gradient of :math:`\\sum_{ij} G_{ij} P_{ij}` with respect to ``X``.
 
         A vector-Jacobian product through the output link and every layer, at
-        prediction (dropout off). Since the samples are independent, row ``i``
-        of the result is :math:`\\partial (G_i \\cdot p_i) / \\partial x_i`:
-        with ``G`` one-hot in column ``j``, the gradient of output ``j``.
+        prediction (dropout off), for an upstream gradient ``G`` of P's shape.
+        Since the samples are independent, row ``i`` of the (n, n_features)
+        result is :math:`\\partial (G_i \\cdot p_i) / \\partial x_i`: with
+        ``G`` one-hot in column ``j``, the gradient of output ``j``.
         ``self.grads`` is overwritten as a by-product.
-
-        Parameters
-        ----------
-        X : ndarray of shape (n, n_features)
-        G : ndarray of shape (n, n_outputs)
-            Upstream gradient :math:`\\partial f / \\partial P`.
-
-        Returns
-        -------
-        dX : ndarray of shape (n, n_features)
         """
         P, caches = self.forward(X, training=False)
         dZ = LINK_BACKWARD[self.loss.out_activation](G, P)  # (n, n_outputs)
@@ -240,11 +212,10 @@ def predict(X, coefs, intercepts, activation, out_activation, chunk_rows=None):
 def predict_layers(layers, link, X, chunk_rows=None):
     """The output of ``layers`` and ``link`` for ``X``, without caches, in chunks.
 
-    Each chunk goes through the whole stack in buffers made once, sized to
-    stay in cache, and its output lands directly in the result: the extra
-    memory is a few ``chunk_rows``-row buffers whatever the number of samples.
-    X may be of another float dtype than the weights, or sparse: each chunk
-    is converted on its own.
+    Each chunk goes through the whole stack in cache-sized buffers made once,
+    its output straight into the result, so the extra memory does not grow
+    with the number of samples. Each chunk of X (sparse, or of another float
+    dtype) is converted on its own.
     """
     coefs = [layer.W for layer in layers if isinstance(layer, Dense)]
     n, dtype = X.shape[0], coefs[0].dtype

@@ -98,17 +98,8 @@ class AdamW(Adam):
         W \\leftarrow (1 - \\eta \\lambda) W, \\quad\\text{then the Adam step}
     """
 
-    def __init__(
-        self,
-        n_params,
-        dtype,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-8,
-        weight_decay=0.0,
-        n_decay=None,
-    ):
-        super().__init__(n_params, dtype, beta_1, beta_2, epsilon)
+    def __init__(self, n_params, dtype, weight_decay=0.0, n_decay=None, **adam):
+        super().__init__(n_params, dtype, **adam)
         self.weight_decay = weight_decay
         self.n_decay = n_params if n_decay is None else n_decay
 
