@@ -69,19 +69,12 @@ class Adam:
 
     def step(self, params, grads, lr):
         self.t += 1
-        b1, b2, m, v, s = self.beta_1, self.beta_2, self.m, self.v, self._s
+        b1, b2, s = self.beta_1, self.beta_2, self._s
         lr_t = lr * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
-        m *= b1
-        m += np.multiply(grads, 1 - b1, out=s)  # m = b1 m + (1 - b1) g
-        np.square(grads, out=s)
-        s *= 1 - b2
-        v *= b2
-        v += s  # v = b2 v + (1 - b2) g^2
-        np.sqrt(v, out=s)
-        s += self.epsilon
-        np.divide(m, s, out=s)
-        s *= lr_t
-        params -= s  # theta -= lr_t m / (sqrt(v) + eps)
+        np.copyto(s, grads)
+        _moving_average(self.m, b1, s)  # of g
+        _moving_average(self.v, b2, np.square(grads, out=s))  # of g^2
+        _rms_step(params, self.m, self.v, self.epsilon, lr_t, s)
 
 
 class AdamW(Adam):
@@ -128,16 +121,24 @@ class RMSprop:
         self._s = np.empty_like(self.v)  # not part of the state
 
     def step(self, params, grads, lr):
-        v, s = self.v, self._s
-        np.square(grads, out=s)
-        s *= 1 - self.rho
-        v *= self.rho
-        v += s  # v = rho v + (1 - rho) g^2
-        np.sqrt(v, out=s)
-        s += self.epsilon
-        np.divide(grads, s, out=s)
-        s *= lr
-        params -= s  # theta -= lr g / (sqrt(v) + eps)
+        _moving_average(self.v, self.rho, np.square(grads, out=self._s))
+        _rms_step(params, grads, self.v, self.epsilon, lr, self._s)
+
+
+def _moving_average(avg, decay, x):
+    """``avg = decay avg + (1 - decay) x`` in place; ``x`` is scratch."""
+    x *= 1 - decay
+    avg *= decay
+    avg += x
+
+
+def _rms_step(params, direction, v, epsilon, lr, scratch):
+    """``params -= lr direction / (sqrt(v) + epsilon)`` through ``scratch``."""
+    np.sqrt(v, out=scratch)
+    scratch += epsilon
+    np.divide(direction, scratch, out=scratch)
+    scratch *= lr
+    params -= scratch
 
 
 OPTIMIZERS = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop}
