@@ -20,7 +20,7 @@ from skbackprop import BackpropClassifier, BackpropRegressor
 hypothesis = pytest.importorskip(
     "hypothesis", reason="hypothesis is not installed (pip install '.[test]')"
 )
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import HealthCheck, event, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from hypothesis.extra import numpy as hnp  # noqa: E402
 
@@ -301,3 +301,37 @@ def test_complex_or_non_numeric_X_gets_a_value_error(problem):
     )
     words = np.full(X.shape, "word")
     _raises(ValueError, "does not convert to floats", Estimator(**params).fit, words, y)
+
+
+# ------------------------------------------------ finite but overflowing
+OVERFLOW = (
+    r"(The input data may contain large values|"
+    r"The network's output overflowed to inf or NaN)"
+)
+
+
+@FEW
+@given(problems(), st.sampled_from([1e150, 1e300]))
+def test_overflowing_X_fits_finite_or_gets_the_scaling_error(problem, scale):
+    # finite X whose products overflow float64: either the fit ends on finite
+    # weights that predict finite outputs, or it says to scale the features
+    Estimator, params, X, y = problem
+    X_huge = X.astype(np.float64) * scale
+    X_huge[0, 0] = scale  # at least one huge entry
+    with warnings.catch_warnings():
+        _warning_policy()
+        try:
+            est = Estimator(**params).fit(X_huge, y)
+        except ValueError as exc:
+            assert type(exc) is ValueError
+            assert re.search(OVERFLOW, str(exc)), exc
+            event("fit: the scaling error")
+            return
+    assert all(np.isfinite(W).all() for W in est.coefs_ + est.intercepts_)
+    try:
+        _check_predictions(est, X_huge)
+        event("fit and predict: finite")
+    except ValueError as exc:
+        assert type(exc) is ValueError
+        assert re.search(OVERFLOW, str(exc)), exc
+        event("predict: the scaling error")
