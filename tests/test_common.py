@@ -8,6 +8,9 @@ from sklearn.utils.estimator_checks import (
 
 from skbackprop import BackpropClassifier, BackpropRegressor
 
+# a 100-epoch fit on the checks' data may stop short of convergence: by design
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 SOLVERS = ("sgd", "adam", "lbfgs", "adamw", "rmsprop")
 
 
