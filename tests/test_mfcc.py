@@ -1,8 +1,12 @@
-"""MFCC: each step against its equation, the whole against python_speech_features."""
+"""MFCC: each step against its equation, the whole against python_speech_features.
+
+python_speech_features is in the test extra, so the comparison always runs.
+"""
 
 import numpy as np
 import pandas as pd
 import pytest
+import python_speech_features as psf
 import scipy.signal
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
@@ -14,8 +18,6 @@ from sklearn.utils._param_validation import InvalidParameterError
 from skbackprop import BackpropClassifier
 from skbackprop.datasets import load_spoken_digits
 from skbackprop.preprocessing import MFCC, UtteranceFeatures, _mfcc, _speech
-
-psf = pytest.importorskip("python_speech_features")
 
 RATE = 8000
 # python_speech_features computes the same steps in the same order in float64, so
