@@ -40,6 +40,7 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
@@ -49,7 +50,6 @@ from sklearn.model_selection import (
     LeaveOneGroupOut,
     StratifiedKFold,
     cross_val_score,
-    cross_validate,
 )
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.neural_network import MLPClassifier
@@ -120,18 +120,22 @@ _ = fig_audio.colorbar(image, ax=ax_mfcc, label="value")
 # Every step is a transformer, so cross-validation computes each fold's
 # features from that fold alone, and the grid search can tune the front end
 # with the network. Trimming silence (``trim_db``) and per-recording cepstral
-# mean normalisation (``normalize="mean"``) remove what differs between
-# recordings of the same word: how long the speaker waited, and the
-# microphone's and the voice's fixed colouring of the spectrum.
+# mean normalisation (``normalize``) remove what differs between recordings of
+# the same word: how long the speaker waited, and the microphone's and the
+# voice's fixed colouring of the spectrum. Deltas (``deltas=1``) add how the
+# spectrum moves. With 1,800 training recordings the full-batch solver
+# ``'lbfgs'`` needs no learning rate; the strong L2 penalty matters more than
+# the width, because four voices are few to generalise from.
 pipeline = make_pipeline(
-    MFCC(sample_rate=digits.sample_rate, trim_db=40, normalize="mean"),
+    MFCC(sample_rate=digits.sample_rate, trim_db=40, normalize="mean", deltas=1),
     UtteranceFeatures(),
     StandardScaler(),
     BackpropClassifier(
-        hidden_layer_sizes=(128,),
-        activation="relu",
+        hidden_layer_sizes=(64,),
+        activation="tanh",
         solver="lbfgs",
-        max_iter=500,
+        alpha=3.0,
+        max_iter=1000,
         random_state=0,
     ),
 )
@@ -139,18 +143,20 @@ pipeline = make_pipeline(
 # %%
 # Tune the front end and the network, holding out whole speakers
 # ---------------------------------------------------------------
-# The grid covers the deltas (how the coefficients move), how finely each
-# trajectory is resampled, and the L2 penalty. ``LeaveOneGroupOut`` with the
-# speakers as groups trains each candidate on three of the four training
-# speakers and scores it on the fourth, so the search picks what generalises
-# to new voices, not what memorises known ones.
+# The grid covers the per-recording normalisation (mean only, or mean and
+# variance), how finely each coefficient's trajectory is resampled, and label
+# smoothing, which keeps the network from growing overconfident on the
+# training voices. ``LeaveOneGroupOut`` with the speakers as groups trains
+# each candidate on three of the four training speakers and scores it on the
+# fourth, so the search picks what generalises to new voices, not what
+# memorises known ones.
 param_grid = {
-    "mfcc__deltas": [0, 1],
+    "mfcc__normalize": ["mean", "mean_var"],
     "utterancefeatures__n_resample": [5, 10],
-    "backpropclassifier__alpha": [3.0, 10.0],
+    "backpropclassifier__label_smoothing": [0.0, 0.2],
 }
 if QUICK:
-    param_grid = {"mfcc__deltas": [1], "backpropclassifier__alpha": [3.0, 10.0]}
+    param_grid = {"backpropclassifier__label_smoothing": [0.0, 0.2]}
 grouped_cv = LeaveOneGroupOut()
 search = GridSearchCV(pipeline, param_grid, cv=grouped_cv, n_jobs=N_JOBS)
 start = time.perf_counter()
@@ -180,13 +186,13 @@ print(f"BackpropClassifier, unseen-speaker accuracy: {unseen_accuracy:.4f}")
 # ----------------------------------------------
 # Every model gets the front end chosen by the search, then a scaler. ``MFCC``
 # and ``UtteranceFeatures`` learn nothing from the data, so the features are
-# computed once for all recordings; only the scaler and the model are fitted
-# per fold. Each model is scored by the same leave-one-speaker-out
-# cross-validation on the training speakers, then fitted on all of them and
-# scored on the seen speakers' held-out takes and on the unseen speakers. The
-# other models keep their defaults (iterations raised where they would not
-# converge); sklearn's ``MLPClassifier`` also appears with exactly the
-# parameters found for ``BackpropClassifier``.
+# computed once for all recordings. Each model is fitted on the four training
+# speakers and scored on their held-out takes (seen speakers) and on the two
+# unseen speakers. The other models keep their defaults (iterations raised
+# where they would not converge), so the comparison favours the tuned network
+# a little; sklearn's ``MLPClassifier`` also appears with exactly the
+# parameters found for ``BackpropClassifier``. (Fitting each model once keeps
+# the example fast: gradient boosting on ten classes is the slowest fit.)
 front_end = best[:2]
 features = front_end.transform(digits.data)  # (3000, n_features)
 F_train, F_seen, F_unseen = features[train], features[seen_test], features[unseen]
@@ -211,44 +217,60 @@ competitors = {
     ),
 }
 
-rows, predictions = [], {}
-for name, model in competitors.items():
-    model_pipeline = make_pipeline(StandardScaler(), model)
-    scores = cross_validate(
-        model_pipeline, F_train, y_train, groups=groups_train, cv=grouped_cv,
-        n_jobs=N_JOBS,
-    )  # fmt: skip
-    model_pipeline.fit(F_train, y_train)
-    predictions[name] = model_pipeline.predict(F_unseen)
-    rows.append(
-        {
-            "model": name,
-            "grouped CV": scores["test_score"].mean(),
-            "CV std": scores["test_score"].std(),
-            "seen speakers": model_pipeline.score(F_seen, y_seen),
-            "unseen speakers": accuracy_score(y_unseen, predictions[name]),
-        }
-    )
-table = pd.DataFrame(rows).sort_values(
-    ["unseen speakers", "grouped CV"], ascending=False, ignore_index=True
+
+def fit_and_predict(model):
+    """Fit scaler + model on the training speakers; predict seen and unseen."""
+    fitted = make_pipeline(StandardScaler(), model).fit(F_train, y_train)
+    return fitted.predict(F_seen), fitted.predict(F_unseen)
+
+
+start = time.perf_counter()
+outputs = Parallel(n_jobs=N_JOBS)(
+    delayed(fit_and_predict)(model) for model in competitors.values()
 )
-table["loss (points)"] = 100 * (table["seen speakers"] - table["unseen speakers"])
+print(f"{len(competitors)} models fitted in {time.perf_counter() - start:.1f} s")
+predictions = {name: unseen for name, (_, unseen) in zip(competitors, outputs)}
+table = pd.DataFrame(
+    {
+        "model": list(competitors),
+        "seen speakers": [accuracy_score(y_seen, seen) for seen, _ in outputs],
+        "unseen speakers": [accuracy_score(y_unseen, un) for _, un in outputs],
+    }
+)
+table["lost (points)"] = 100 * (table["seen speakers"] - table["unseen speakers"])
+table = table.sort_values("unseen speakers", ascending=False, ignore_index=True)
 print(table.to_string(index=False, float_format="{:.4f}".format))
 
 # %%
 # The comparison as a chart, on the full 0-1 axis so that no difference looks
-# bigger than it is. The whiskers of the unseen-speaker bars are 95% bootstrap
-# intervals over the unseen recordings; those of the cross-validation bars one
-# standard deviation over the four speaker folds.
+# bigger than it is. The whiskers are 95% bootstrap intervals: the accuracy
+# recomputed on 1,000 resamples of the test recordings, a measure of how
+# much the figure owes to which recordings happened to be tested (200 seen,
+# 1,000 unseen).
 rng = np.random.default_rng(0)
-resamples = rng.integers(0, len(y_unseen), size=(1000, len(y_unseen)))
-intervals = []
-for name in table["model"]:
-    correct = predictions[name] == y_unseen  # (n_unseen,)
-    boot = correct[resamples].mean(axis=1)  # (1000,)
-    intervals.append(np.percentile(boot, [2.5, 97.5]))
-intervals = np.array(intervals)  # (n_models, 2)
-unseen_err = np.abs(intervals.T - table["unseen speakers"].to_numpy())  # (2, n)
+
+
+def bootstrap_error(y_true, y_pred, accuracy):
+    """Distances from ``accuracy`` down and up to the 95% bootstrap interval."""
+    correct = y_true == y_pred  # (n,)
+    resamples = rng.integers(0, len(correct), size=(1000, len(correct)))
+    low, high = np.percentile(correct[resamples].mean(axis=1), [2.5, 97.5])
+    return [accuracy - low, high - accuracy]
+
+
+order = {name: i for i, name in enumerate(competitors)}
+unseen_err = np.array(
+    [
+        bootstrap_error(y_unseen, predictions[name], acc)
+        for name, acc in zip(table["model"], table["unseen speakers"])
+    ]
+).T  # (2, n_models)
+seen_err = np.array(
+    [
+        bootstrap_error(y_seen, outputs[order[name]][0], acc)
+        for name, acc in zip(table["model"], table["seen speakers"])
+    ]
+).T  # (2, n_models)
 
 fig_comparison, ax = plt.subplots(figsize=(8, 4.8), layout="constrained")
 y_pos = np.arange(len(table))
@@ -258,23 +280,22 @@ ax.barh(
     height=0.4,
     xerr=unseen_err,
     capsize=3,
-    label="unseen speakers (95% interval)",
+    label="unseen speakers",
 )
 ax.barh(
     y_pos + 0.2,
-    table["grouped CV"],
+    table["seen speakers"],
     height=0.4,
-    xerr=table["CV std"],
+    xerr=seen_err,
     capsize=3,
-    label="leave-one-speaker-out CV (± 1 std)",
+    label="seen speakers, held-out takes",
 )
 ax.set_yticks(y_pos, table["model"])
 ax.invert_yaxis()
 ax.set_xlim(0.0, 1.0)
-ax.set_xlabel("accuracy")
-ax.set_title("Spoken digits, speakers never heard: same features, ten classes")
-ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2);
-
+ax.set_xlabel("accuracy (10 digits; whiskers: 95% bootstrap interval)")
+ax.set_title("Spoken digits: same features, different classifiers")
+ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2)
 # %%
 # What a cross-validation that mixes speakers would have promised
 # ---------------------------------------------------------------
