@@ -240,7 +240,13 @@ table = pd.DataFrame(
 )
 table["lost (points)"] = 100 * (table["seen speakers"] - table["unseen speakers"])
 table = table.sort_values("unseen speakers", ascending=False, ignore_index=True)
-print(table.to_string(index=False, float_format="{:.4f}".format))
+print(
+    table.to_string(
+        index=False,
+        float_format="{:.4f}".format,
+        formatters={"lost (points)": "{:.1f}".format},
+    )
+)
 
 # %%
 # The comparison as a chart, on the full 0-1 axis so that no difference looks
