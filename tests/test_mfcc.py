@@ -469,6 +469,7 @@ def _stereo():
         ([np.array(["a", "b"])], TypeError, "Waveform 0 must hold float samples"),
         ([np.ones(500, dtype=bool)], TypeError, "got dtype bool"),
         ([np.ones(500, dtype=np.uint8)], TypeError, "got dtype uint8"),
+        ([np.ones(500, dtype=np.int64)], TypeError, r"\(int8, int16 or int32\).*int64"),
         ([np.ones(500, dtype=complex)], TypeError, "got dtype complex128"),
         ([np.array([object()] * 300)], TypeError, "Waveform 0 must contain numbers"),
     ],

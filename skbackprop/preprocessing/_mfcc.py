@@ -13,6 +13,7 @@ from . import _speech
 # recordings at once; this bounds the frames in one batch, so that the working
 # arrays stay a few MB whatever the number of recordings.
 BATCH_FRAMES = 4096
+PCM_DTYPES = (np.dtype(np.int8), np.dtype(np.int16), np.dtype(np.int32))
 
 
 def _as_waveform_list(X):
@@ -54,10 +55,12 @@ def _check_waveform(x, index):
                 f"Waveform {index} must contain numbers; it holds objects that "
                 f"cannot be converted to float: {exc}"
             ) from exc
-    if x.dtype.kind not in "if":
+    # PCM integers come as int8, int16 or int32; int64 (what a list of Python
+    # ints becomes) has no PCM scale, so guessing one would be silently wrong.
+    if x.dtype.kind != "f" and x.dtype not in PCM_DTYPES:
         raise TypeError(
-            f"Waveform {index} must hold float samples in [-1, 1] or signed integer "
-            f"PCM samples (such as int16); got dtype {x.dtype}."
+            f"Waveform {index} must hold float samples in [-1, 1] or integer PCM "
+            f"samples (int8, int16 or int32); got dtype {x.dtype}."
         )
     if x.ndim != 1:
         hint = ""
@@ -352,7 +355,8 @@ class MFCC(TransformerMixin, BaseEstimator):
         ----------
         X : sequence of array-like of shape (n_samples_i,)
             The recordings: a list, a 1-D object ndarray or a pandas Series of
-            1-D arrays of float samples (in [-1, 1]) or integer PCM samples.
+            1-D arrays of float samples (in [-1, 1]) or integer PCM samples
+            (int8, int16 or int32).
 
         y : None
             Ignored.
