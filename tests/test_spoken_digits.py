@@ -121,7 +121,7 @@ def test_as_frame(digits, digits_frame):
         "split",
     ]
     assert frame.shape == (N_RECORDINGS, 6)
-    np.testing.assert_array_equal(frame["digit"].to_numpy(dtype=int), digits.target)
+    np.testing.assert_array_equal(frame["digit"].to_numpy().astype(int), digits.target)
     np.testing.assert_array_equal(frame["speaker"].astype(str), digits.speaker)
     np.testing.assert_array_equal(frame["take"], digits.take)
     np.testing.assert_array_equal(frame["split"].astype(str), digits.split)
