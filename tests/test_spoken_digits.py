@@ -122,9 +122,11 @@ def test_as_frame(digits, digits_frame):
     ]
     assert frame.shape == (N_RECORDINGS, 6)
     np.testing.assert_array_equal(frame["digit"].to_numpy().astype(int), digits.target)
-    np.testing.assert_array_equal(frame["speaker"].astype(str), digits.speaker)
+    np.testing.assert_array_equal(
+        frame["speaker"].to_numpy().astype(str), digits.speaker
+    )
     np.testing.assert_array_equal(frame["take"], digits.take)
-    np.testing.assert_array_equal(frame["split"].astype(str), digits.split)
+    np.testing.assert_array_equal(frame["split"].to_numpy().astype(str), digits.split)
     np.testing.assert_array_equal(frame["n_samples"], [len(x) for x in digits.data])
     np.testing.assert_array_equal(frame["waveform"].iloc[7], digits.data[7])
     assert digits_frame.data.dtype == object
