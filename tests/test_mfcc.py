@@ -9,6 +9,7 @@ import pytest
 import python_speech_features as psf
 import scipy.signal
 from numpy.testing import assert_allclose, assert_array_equal
+from sklearn import config_context
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, GroupKFold
 from sklearn.pipeline import make_pipeline
@@ -487,3 +488,15 @@ def test_tags():
     tags = MFCC(sample_rate=RATE).__sklearn_tags__()
     assert tags.input_tags.two_d_array is False
     assert tags.requires_fit is True
+
+
+def test_pandas_output_config_wraps_only_the_table():
+    X = [_noise(3000), _noise(2000, seed=1)]
+    with config_context(transform_output="pandas"):
+        frames = MFCC(sample_rate=RATE).fit_transform(X)
+        table = make_pipeline(
+            MFCC(sample_rate=RATE), UtteranceFeatures()
+        ).fit_transform(X)
+    assert isinstance(frames, list) and frames[0].shape == (36, 13)
+    assert isinstance(table, pd.DataFrame) and table.shape == (2, 9 * 13)
+    assert table.columns[0] == "log_energy_mean"

@@ -84,7 +84,10 @@ def _check_waveform(x, index):
     return x
 
 
-class MFCC(TransformerMixin, BaseEstimator):
+# auto_wrap_output_keys=None: the output is a list of matrices of different
+# lengths, which set_output(transform="pandas") cannot turn into one DataFrame;
+# the UtteranceFeatures after it produces the table that can.
+class MFCC(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     r"""Mel-frequency cepstral coefficients of each recording, frame by frame.
 
     Turns a sequence of waveforms (each a 1-D array, each its own length) into a
