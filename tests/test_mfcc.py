@@ -499,4 +499,3 @@ def test_pandas_output_config_wraps_only_the_table():
         ).fit_transform(X)
     assert isinstance(frames, list) and frames[0].shape == (36, 13)
     assert isinstance(table, pd.DataFrame) and table.shape == (2, 9 * 13)
-    assert table.columns[0] == "log_energy_mean"
