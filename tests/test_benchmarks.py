@@ -30,3 +30,13 @@ def test_bench_predict_prints_both_libraries(capsys):
     rows = [row for row in rows if row not in latency and "rows |" not in row]
     assert len(rows) == 1 + 4  # header, then 2 estimators x 2 libraries
     assert {row.split("|")[2].strip() for row in rows[1:]} == {"sklearn", "skbackprop"}
+
+
+def test_bench_mfcc_prints_every_setting(capsys):
+    load("bench_mfcc").main(["--recordings", "20", "--repeats", "1"])
+    rows = [
+        line for line in capsys.readouterr().out.splitlines() if line.startswith("| ")
+    ]
+    assert len(rows) == 1 + 3 + 1  # header, three settings, the reference
+    # with the same settings, both implementations find the same number of frames
+    assert rows[3].split("|")[3] == rows[4].split("|")[3]

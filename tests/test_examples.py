@@ -77,3 +77,38 @@ def test_grid_search_pipeline(tmp_path):
     stdout = run_example("grid_search_pipeline.py", tmp_path)
     assert "classifier: test accuracy" in stdout
     assert "regressor: test R2" in stdout
+
+
+SPOKEN_DIGITS_MODELS = [
+    "BackpropClassifier (tuned)",
+    "MLPClassifier (same, no smoothing)",
+    "MLPClassifier (defaults)",
+    "LogisticRegression",
+    "SVC",
+    "KNeighborsClassifier",
+    "RandomForestClassifier",
+    "HistGradientBoostingClassifier",
+]
+SPOKEN_DIGITS_FIGURES = [
+    "spoken_digits_mfcc.png",
+    "spoken_digits_comparison.png",
+    "spoken_digits_confusion.png",
+]
+
+
+def test_spoken_digits_quick(tmp_path):
+    stdout = run_example(
+        "plot_spoken_digits.py", tmp_path, SKBACKPROP_EXAMPLE_QUICK="1"
+    )
+    assert "of 4 speakers; seen-speaker test: 200; unseen speakers" in stdout
+    assert re.search(r"model\s+seen speakers\s+unseen speakers\s+lost", stdout)
+    for name in SPOKEN_DIGITS_MODELS:
+        row = rf"^\s*{re.escape(name)}\s+[01]\.\d{{4}}\s+[01]\.\d{{4}}"
+        assert re.search(row, stdout, re.M), name
+    accuracy = float(re.search(r"unseen-speaker accuracy: (\d\.\d+)", stdout).group(1))
+    assert accuracy > 0.5  # ten classes: chance is 0.1
+    assert re.search(r"shuffled \d-fold CV \(speakers shared\)\s+0\.\d{4}", stdout)
+    for filename in SPOKEN_DIGITS_FIGURES:
+        path = tmp_path / filename
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", filename
+        assert f"saved {filename}" in stdout

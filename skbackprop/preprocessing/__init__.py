@@ -1,5 +1,6 @@
 """Transformers that prepare data for the skbackprop estimators."""
 
+from ._mfcc import MFCC
 from ._utterance import UtteranceFeatures
 
-__all__ = ["UtteranceFeatures"]
+__all__ = ["MFCC", "UtteranceFeatures"]
