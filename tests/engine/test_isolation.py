@@ -7,6 +7,7 @@ registers a bare ``skbackprop`` package object pointing at the source directory
 and imports ``skbackprop._engine`` beneath it without running ``__init__``.
 """
 
+import ast
 import importlib.util
 import json
 import pkgutil
@@ -130,3 +131,43 @@ def test_blocker_really_blocks_the_estimators():
     )
     assert proc.returncode != 0
     assert "sklearn is blocked" in proc.stderr
+
+
+def _imported_modules(path, package):
+    """Absolute names of the modules a source file imports (ImportFrom resolved)."""
+    tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:  # relative: level 1 is the file's own package
+                base = package.rsplit(".", node.level - 1)[0]
+                yield f"{base}.{node.module}" if node.module else base
+            else:
+                yield node.module
+
+
+def test_the_package_uses_the_engine_through_its_face():
+    # the estimators and inspection/ import skbackprop._engine, never its modules
+    root = Path(_package_dir())
+    offenders = []
+    for path in root.rglob("*.py"):
+        relative = path.relative_to(root.parent).with_suffix("")
+        if relative.parts[:2] == ("skbackprop", "_engine"):
+            continue
+        package = ".".join(relative.parts[:-1])  # also right for __init__.py
+        for name in _imported_modules(path, package):
+            if name and name.startswith("skbackprop._engine."):
+                offenders.append(f"{relative}: {name}")
+    assert offenders == []
+
+
+def test_engine_face_names_its_api():
+    import skbackprop._engine as engine
+
+    assert len(engine.__all__) == len(set(engine.__all__))
+    assert all(hasattr(engine, name) for name in engine.__all__)
+    public = {name for name in vars(engine) if not name.startswith("_")}
+    # every name bound in the face is part of __all__ (submodules aside)
+    modules = {info.name for info in pkgutil.iter_modules(engine.__path__)}
+    assert public - modules == set(engine.__all__)
