@@ -210,21 +210,20 @@ class Trainer:
         if monitor.validate is not None:
             state.start_validation(params)
         for _ in range(max_epochs):
-            monitor.epoch_begin()
-            started = time.perf_counter()
-            try:
+            try:  # an interrupt anywhere in an epoch keeps the last complete one
+                monitor.epoch_begin()
+                started = time.perf_counter()
                 loss = self._shuffled_epoch(X, Y, sample_weight, order)
+                if self.diverged(loss, best_loss):
+                    status = "diverged"
+                    break
+                state.loss, state.t = loss, state.t + X.shape[0]
+                last[...] = params
+                if loss < best_loss:
+                    best[...], best_loss = params, loss
+                status = self._epoch_end(state, monitor, time.perf_counter() - started)
             except KeyboardInterrupt:
                 params[...], status = last, "interrupted"
-                break
-            if self.diverged(loss, best_loss):
-                status = "diverged"
-                break
-            state.loss, state.t = loss, state.t + X.shape[0]
-            last[...] = params
-            if loss < best_loss:
-                best[...], best_loss = params, loss
-            status = self._epoch_end(state, monitor, time.perf_counter() - started)
             if status != "max_iter":
                 break
         if status != "interrupted" and self._final_step_diverged(

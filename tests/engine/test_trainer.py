@@ -366,12 +366,6 @@ def test_fit_lbfgs_returns_interrupted_on_the_last_iterate():
     np.testing.assert_allclose(state.loss, net.objective(X, Y, None, 1e-4))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: Trainer.fit guards only the epoch's batches, so an "
-    "interrupt in the monitor (validation scoring, event handlers) escapes fit "
-    "instead of returning 'interrupted' (sklearn's MLP catches it there too)",
-)
 def test_fit_returns_interrupted_when_the_interrupt_comes_between_batches():
     net, X, Y = make_problem()
     events, state = InterruptingEvents(net, at=2), TrainingState()
