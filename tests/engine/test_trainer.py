@@ -374,4 +374,6 @@ def test_fit_returns_interrupted_when_the_interrupt_comes_between_batches():
     except KeyboardInterrupt:  # re-raised, it would end the whole pytest session
         pytest.fail("KeyboardInterrupt escaped Trainer.fit")
     assert status == "interrupted"
-    np.testing.assert_array_equal(net.params, events.params[0])
+    # epoch 2's batches completed and it is in the curve: its weights are kept
+    assert state.n_iter == len(state.loss_curve) == 2
+    np.testing.assert_array_equal(net.params, events.params[1])
