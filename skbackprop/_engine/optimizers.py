@@ -71,9 +71,8 @@ class Adam:
         self.t += 1
         b1, b2, s = self.beta_1, self.beta_2, self._s
         lr_t = lr * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
-        np.copyto(s, grads)
-        _moving_average(self.m, b1, s)  # of g
-        _moving_average(self.v, b2, np.square(grads, out=s))  # of g^2
+        _moving_average(self.m, b1, grads, s)
+        _moving_average(self.v, b2, np.square(grads, out=s), s)  # of g^2
         _rms_step(params, self.m, self.v, self.epsilon, lr_t, s)
 
 
@@ -121,15 +120,14 @@ class RMSprop:
         self._s = np.empty_like(self.v)  # not part of the state
 
     def step(self, params, grads, lr):
-        _moving_average(self.v, self.rho, np.square(grads, out=self._s))
+        _moving_average(self.v, self.rho, np.square(grads, out=self._s), self._s)
         _rms_step(params, grads, self.v, self.epsilon, lr, self._s)
 
 
-def _moving_average(avg, decay, x):
-    """``avg = decay avg + (1 - decay) x`` in place; ``x`` is scratch."""
-    x *= 1 - decay
+def _moving_average(avg, decay, x, scratch):
+    """``avg = decay avg + (1 - decay) x`` in place, through ``scratch``."""
     avg *= decay
-    avg += x
+    avg += np.multiply(x, 1 - decay, out=scratch)
 
 
 def _rms_step(params, direction, v, epsilon, lr, scratch):
