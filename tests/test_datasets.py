@@ -1,10 +1,12 @@
+import functools
+
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.utils import Bunch
 from sklearn.utils._param_validation import InvalidParameterError
 
-from skbackprop.datasets import load_japanese_vowels
+from skbackprop.datasets import load_japanese_vowels, load_spoken_digits
 from skbackprop.datasets._japanese_vowels import DATA_FILE, _data_path
 
 N_UTTERANCES, N_TRAIN, N_TEST, N_FRAMES_TOTAL = 640, 270, 370, 9961
@@ -73,27 +75,6 @@ def test_feature_names(vowels):
     assert vowels.frame is None
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "UCI Machine Learning Repository",
-        "Japanese Vowels",
-        "Kudo",
-        "Toyama",
-        "Shimbo",
-        "1999",
-        "Multidimensional curve classification using passing-through regions",
-        "Pattern Recognition Letters",
-        "20(11-13), 1103-1111",
-        "CC BY 4.0",
-        "270",
-        "370",
-    ],
-)
-def test_descr_has_attribution_and_licence(vowels, text):
-    assert text in " ".join(vowels.DESCR.split())
-
-
 def test_as_frame_types(vowels_frame):
     target = vowels_frame.target
     assert isinstance(target, pd.Series)
@@ -138,21 +119,76 @@ def test_as_frame_long_frame(vowels, vowels_frame):
     )
 
 
+# The loader contract that every dataset shipped with skbackprop keeps.
+LOADERS = [load_japanese_vowels, load_spoken_digits]
+# What each description must say: the source, its authors and licence, and
+# for the recordings how they were encoded.
+DESCR_TEXTS = {
+    load_japanese_vowels: [
+        "UCI Machine Learning Repository",
+        "Japanese Vowels",
+        "Kudo",
+        "Toyama",
+        "Shimbo",
+        "1999",
+        "Multidimensional curve classification using passing-through regions",
+        "Pattern Recognition Letters",
+        "20(11-13), 1103-1111",
+        "CC BY 4.0",
+        "270",
+        "370",
+    ],
+    load_spoken_digits: [
+        "Free Spoken Digit Dataset (FSDD), Zohar Jackson and contributors",
+        "CC BY-SA 4.0",
+        "https://creativecommons.org/licenses/by-sa/4.0/",
+        "26eb9aaf76e81b692f806f9140c2d2777410d7a1",
+        "shared under the same licence",
+        "mu-law",
+        "All 3000 recordings",
+        "34.8",
+        "tools/convert_spoken_digits.py",
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    """``loaded(loader)``: the Bunch of ``loader()``, loaded once per module."""
+    return functools.cache(lambda loader: loader())
+
+
+@pytest.mark.parametrize(
+    "loader, text",
+    [(loader, text) for loader, texts in DESCR_TEXTS.items() for text in texts],
+)
+def test_descr_has_attribution_and_licence(loaded, loader, text):
+    assert text in " ".join(loaded(loader).DESCR.split())
+
+
 @pytest.mark.parametrize("as_frame", [False, True])
-def test_return_X_y(vowels, as_frame):
-    X, y = load_japanese_vowels(return_X_y=True, as_frame=as_frame)
-    assert X.shape == (N_UTTERANCES,)
+@pytest.mark.parametrize("loader", LOADERS)
+def test_return_X_y(loaded, loader, as_frame):
+    bunch = loaded(loader)
+    X, y = loader(return_X_y=True, as_frame=as_frame)
+    assert X.shape == bunch.data.shape
     assert X.dtype == object
-    np.testing.assert_array_equal(X[5], vowels.data[5])
+    np.testing.assert_array_equal(X[5], bunch.data[5])
     assert isinstance(y, pd.Series) == as_frame
-    np.testing.assert_array_equal(np.asarray(y, dtype=int), vowels.target)
+    np.testing.assert_array_equal(np.asarray(y, dtype=int), bunch.target)
 
 
-def test_invalid_parameters():
-    with pytest.raises(InvalidParameterError, match="as_frame"):
-        load_japanese_vowels(as_frame="yes")
-    with pytest.raises(TypeError):
-        load_japanese_vowels(True)
+@pytest.mark.parametrize("param, value", [("return_X_y", 1.5), ("as_frame", "yes")])
+@pytest.mark.parametrize("loader", LOADERS)
+def test_invalid_parameters(loader, param, value):
+    with pytest.raises(InvalidParameterError, match=param):
+        loader(**{param: value})
+
+
+@pytest.mark.parametrize("loader", LOADERS)
+def test_parameters_are_keyword_only(loader):
+    with pytest.raises(TypeError, match="positional argument"):
+        loader(True)
 
 
 def test_data_ships_inside_the_package():

@@ -4,7 +4,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.utils import Bunch
-from sklearn.utils._param_validation import InvalidParameterError
 
 from skbackprop.datasets import load_spoken_digits
 from skbackprop.datasets._spoken_digits import DATA_FILE, _data_path
@@ -88,24 +87,6 @@ def test_official_split(digits):
     assert (pd.Series(test_speakers).value_counts() == 50).all()
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Free Spoken Digit Dataset (FSDD), Zohar Jackson and contributors",
-        "CC BY-SA 4.0",
-        "https://creativecommons.org/licenses/by-sa/4.0/",
-        "26eb9aaf76e81b692f806f9140c2d2777410d7a1",
-        "shared under the same licence",
-        "mu-law",
-        "All 3000 recordings",
-        "34.8",
-        "tools/convert_spoken_digits.py",
-    ],
-)
-def test_descr_has_attribution_licence_and_encoding(digits, text):
-    assert text in " ".join(digits.DESCR.split())
-
-
 def test_as_frame(digits, digits_frame):
     target = digits_frame.target
     assert isinstance(target, pd.Series) and target.name == "digit"
@@ -131,22 +112,6 @@ def test_as_frame(digits, digits_frame):
     np.testing.assert_array_equal(frame["waveform"].iloc[7], digits.data[7])
     assert digits_frame.data.dtype == object
     assert digits.frame is None
-
-
-@pytest.mark.parametrize("as_frame", [False, True])
-def test_return_X_y(digits, as_frame):
-    X, y = load_spoken_digits(return_X_y=True, as_frame=as_frame)
-    assert X.shape == (N_RECORDINGS,)
-    np.testing.assert_array_equal(X[11], digits.data[11])
-    assert isinstance(y, pd.Series) == as_frame
-    np.testing.assert_array_equal(np.asarray(y, dtype=int), digits.target)
-
-
-def test_invalid_parameters():
-    with pytest.raises(InvalidParameterError, match="return_X_y"):
-        load_spoken_digits(return_X_y=1.5)
-    with pytest.raises(TypeError):
-        load_spoken_digits(True)
 
 
 def test_all_shipped_data_fits_the_budget():

@@ -28,21 +28,16 @@ Data: UCI Machine Learning Repository, "Japanese Vowels", by M. Kudo, J. Toyama 
 M. Shimbo (1999), licensed CC BY 4.0. The ``.ts`` copies come from the aeon package.
 """
 
-import argparse
 import zipfile
-from pathlib import Path
 
 import numpy as np
+from _archive import DATA_DIR, SHARED_DATA, argument_parser, write_npz
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SOURCE = REPO_ROOT.parent / "shared" / "data" / "japanese_vowels"
-DEFAULT_OUTPUT = REPO_ROOT / "skbackprop" / "datasets" / "data" / "japanese_vowels.npz"
+DEFAULT_SOURCE = SHARED_DATA / "japanese_vowels"
+DEFAULT_OUTPUT = DATA_DIR / "japanese_vowels.npz"
 
 N_COEF = 12
 SCALE = 1e6
-# A fixed timestamp inside the zip makes the archive byte-identical on every run, so
-# re-running the script does not show up as a change in git.
-ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def read_ts(path):
@@ -86,16 +81,6 @@ def to_millionths(frames):
     return scaled
 
 
-def write_npz(path, arrays):
-    """Like ``np.savez_compressed``, but byte-reproducible (fixed zip timestamps)."""
-    with zipfile.ZipFile(path, mode="w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, array in arrays.items():
-            info = zipfile.ZipInfo(f"{name}.npy", date_time=ZIP_DATE_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            with archive.open(info, mode="w") as member:
-                np.lib.format.write_array(member, np.asarray(array), allow_pickle=False)
-
-
 def convert(source, output):
     train, train_labels = read_ts(source / "JapaneseVowels_TRAIN.ts")
     test, test_labels = read_ts(source / "JapaneseVowels_TEST.ts")
@@ -109,7 +94,7 @@ def convert(source, output):
         "is_train": np.arange(len(utterances)) < len(train),
     }
     output.parent.mkdir(parents=True, exist_ok=True)
-    write_npz(output, arrays)
+    write_npz(output, arrays, zipfile.ZIP_DEFLATED)
     lengths = arrays["lengths"]
     print(
         f"wrote {output} ({output.stat().st_size / 1024:.0f} KiB): "
@@ -120,20 +105,11 @@ def convert(source, output):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "source",
-        nargs="?",
-        type=Path,
-        default=DEFAULT_SOURCE,
-        help="folder with JapaneseVowels_TRAIN.ts and JapaneseVowels_TEST.ts "
-        f"(default: {DEFAULT_SOURCE})",
-    )
-    parser.add_argument(
-        "--output",
-        type=Path,
-        default=DEFAULT_OUTPUT,
-        help=f"archive to write (default: {DEFAULT_OUTPUT})",
+    parser = argument_parser(
+        __doc__,
+        DEFAULT_SOURCE,
+        DEFAULT_OUTPUT,
+        "folder with JapaneseVowels_TRAIN.ts and JapaneseVowels_TEST.ts",
     )
     args = parser.parse_args(argv)
     convert(args.source, args.output)

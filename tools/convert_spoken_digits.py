@@ -35,26 +35,22 @@ https://github.com/Jakobovski/free-spoken-digit-dataset (commit 26eb9aaf, 2024-0
 licensed CC BY-SA 4.0; the converted archive is shared under the same licence.
 """
 
-import argparse
 import io
 import lzma
 import re
 import zipfile
-from pathlib import Path
 
 import numpy as np
+from _archive import DATA_DIR, SHARED_DATA, argument_parser, write_npz
 from scipy.io import wavfile
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SOURCE = REPO_ROOT.parent / "shared" / "data" / "fsdd"
-DEFAULT_OUTPUT = REPO_ROOT / "skbackprop" / "datasets" / "data" / "spoken_digits.npz.xz"
+DEFAULT_SOURCE = SHARED_DATA / "fsdd"
+DEFAULT_OUTPUT = DATA_DIR / "spoken_digits.npz.xz"
 
 MU = 255.0
 LEVELS = 127
 SAMPLE_RATE = 8000
 FILE_NAME = re.compile(r"^(\d)_([a-z]+)_(\d+)\.wav$")
-# A fixed timestamp inside the zip makes the archive byte-identical on every run.
-ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def mu_law_encode(samples):
@@ -92,11 +88,7 @@ def read_recordings(source):
 def write_npz_xz(path, arrays):
     """An uncompressed, byte-reproducible .npz, compressed as a whole with xz."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, mode="w", compression=zipfile.ZIP_STORED) as archive:
-        for name, array in arrays.items():
-            info = zipfile.ZipInfo(f"{name}.npy", date_time=ZIP_DATE_TIME)
-            with archive.open(info, mode="w") as member:
-                np.lib.format.write_array(member, np.asarray(array), allow_pickle=False)
+    write_npz(buffer, arrays, zipfile.ZIP_STORED)
     preset = 9 | lzma.PRESET_EXTREME
     path.write_bytes(lzma.compress(buffer.getvalue(), preset=preset))
 
@@ -182,19 +174,8 @@ def convert(source, output, check=False):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "source",
-        nargs="?",
-        type=Path,
-        default=DEFAULT_SOURCE,
-        help=f"folder holding FSDD's recordings/ (default: {DEFAULT_SOURCE})",
-    )
-    parser.add_argument(
-        "--output",
-        type=Path,
-        default=DEFAULT_OUTPUT,
-        help=f"archive to write (default: {DEFAULT_OUTPUT})",
+    parser = argument_parser(
+        __doc__, DEFAULT_SOURCE, DEFAULT_OUTPUT, "folder holding FSDD's recordings/"
     )
     parser.add_argument(
         "--check",

@@ -8,6 +8,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._sklearn_compat import Interval, StrOptions, _fit_context
 from . import _speech
+from ._validation import as_number_array, as_sequence, check_finite
 
 # The heavy steps (window, FFT, filterbank, DCT) run on the frames of many
 # recordings at once; this bounds the frames in one batch, so that the working
@@ -18,43 +19,21 @@ PCM_DTYPES = (np.dtype(np.int8), np.dtype(np.int16), np.dtype(np.int32))
 
 def _as_waveform_list(X):
     """Return X as a list of recordings, rejecting containers that are not sequences."""
-    if isinstance(X, (str, bytes)) or not hasattr(X, "__len__"):
-        raise TypeError(
-            "X must be a sequence of waveforms (list, object ndarray or pandas "
-            f"Series of 1-D arrays); got {type(X).__name__}."
-        )
-    if hasattr(X, "columns"):
-        raise ValueError(
-            "X must be a sequence of waveforms, not a DataFrame; pass a list or "
-            "pandas Series whose elements are 1-D arrays of samples."
-        )
-    if isinstance(X, np.ndarray) and X.dtype != object:
-        raise ValueError(
-            "X must be a sequence of waveforms, each a 1-D array of samples; got a "
-            f"numeric array of shape {X.shape}. A single recording is passed as "
-            "[x]; equal-length recordings stacked in a 2-D array as list(X)."
-        )
-    if len(X) == 0:
-        raise ValueError("X contains no waveforms; at least one is required.")
-    return list(X)
+    return as_sequence(
+        X,
+        "waveforms",
+        elements=("1-D arrays", "1-D arrays of samples"),
+        each="a 1-D array of samples",
+        hint=(
+            "A single recording is passed as [x]; equal-length recordings stacked "
+            "in a 2-D array as list(X)."
+        ),
+    )
 
 
 def _check_waveform(x, index):
     """Validate one recording and return it as float64 (integers scaled to [-1, 1))."""
-    try:
-        x = np.asarray(x)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(
-            f"Waveform {index} cannot be converted to an array: {exc}"
-        ) from exc
-    if x.dtype.kind == "O":
-        try:
-            x = x.astype(np.float64)
-        except (TypeError, ValueError) as exc:
-            raise TypeError(
-                f"Waveform {index} must contain numbers; it holds objects that "
-                f"cannot be converted to float: {exc}"
-            ) from exc
+    x = as_number_array(x, f"Waveform {index}")
     # PCM integers come as int8, int16 or int32; int64 (what a list of Python
     # ints becomes) has no PCM scale, so guessing one would be silently wrong.
     if x.dtype.kind != "f" and x.dtype not in PCM_DTYPES:
@@ -79,8 +58,7 @@ def _check_waveform(x, index):
         # PCM integers map to [-1, 1): int16 is divided by 32768.
         return x / -float(np.iinfo(x.dtype).min)
     x = x.astype(np.float64, copy=False)
-    if not np.isfinite(x).all():
-        raise ValueError(f"Waveform {index} contains NaN or infinity.")
+    check_finite(x, f"Waveform {index}")
     return x
 
 

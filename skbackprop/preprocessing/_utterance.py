@@ -7,6 +7,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._sklearn_compat import Interval, StrOptions, _fit_context
+from ._validation import as_number_array, as_sequence, check_finite
 
 
 def _delta_mean(U):
@@ -45,43 +46,19 @@ def _resample(U, n_points):
 
 def _as_utterance_list(X):
     """Return X as a list of utterances, rejecting containers that are not sequences."""
-    if isinstance(X, (str, bytes)) or not hasattr(X, "__len__"):
-        raise TypeError(
-            "X must be a sequence of utterances (list, object ndarray or pandas "
-            f"Series of 2-D arrays); got {type(X).__name__}."
-        )
-    if hasattr(X, "columns"):
-        raise ValueError(
-            "X must be a sequence of utterances, not a DataFrame; pass a list or "
-            "pandas Series whose elements are arrays of shape (n_frames, n_coef)."
-        )
-    if isinstance(X, np.ndarray) and X.dtype != object and X.ndim != 3:
-        raise ValueError(
-            "X must be a sequence of utterances, each of shape (n_frames, n_coef); "
-            f"got a numeric array of shape {X.shape}. A single utterance is "
-            "passed as [U]."
-        )
-    if len(X) == 0:
-        raise ValueError("X contains no utterances; at least one is required.")
-    return list(X)
+    return as_sequence(
+        X,
+        "utterances",
+        elements=("2-D arrays", "arrays of shape (n_frames, n_coef)"),
+        each="of shape (n_frames, n_coef)",
+        hint="A single utterance is passed as [U].",
+        stacked_ndim=3,
+    )
 
 
 def _check_utterance(U, index, n_coef=None):
     """Validate one utterance and return it as a float array (n_frames, n_coef)."""
-    try:
-        U = np.asarray(U)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(
-            f"Utterance {index} cannot be converted to an array: {exc}"
-        ) from exc
-    if U.dtype.kind == "O":
-        try:
-            U = U.astype(np.float64)
-        except (TypeError, ValueError) as exc:
-            raise TypeError(
-                f"Utterance {index} must contain numbers; it holds objects that "
-                f"cannot be converted to float: {exc}"
-            ) from exc
+    U = as_number_array(U, f"Utterance {index}")
     if U.dtype.kind not in "biuf":
         raise TypeError(f"Utterance {index} must contain numbers; got dtype {U.dtype}.")
     if U.dtype.kind != "f" or U.dtype.itemsize < 4:
@@ -98,8 +75,7 @@ def _check_utterance(U, index, n_coef=None):
             f"Utterance {index} has {U.shape[1]} coefficients per frame, but "
             f"UtteranceFeatures expects {n_coef}."
         )
-    if not np.isfinite(U).all():
-        raise ValueError(f"Utterance {index} contains NaN or infinity.")
+    check_finite(U, f"Utterance {index}")
     return U
 
 
