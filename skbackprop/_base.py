@@ -31,12 +31,10 @@ from ._engine import (
     Trainer,
     TrainingState,
     fit_lbfgs,
+    from_state,
     make_schedule,
-    optimizer_from_state,
-    optimizer_state,
     predict,
-    schedule_from_state,
-    schedule_state,
+    to_state,
 )
 from ._monitoring import check_validation_set, validation_scorer, validation_split
 from ._progress import EpochReporter
@@ -474,9 +472,9 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
         # a copy, since object.__getstate__ may return the instance's own __dict__
         state = dict(super().__getstate__())
         if "_optimizer" in state:
-            state["_optimizer"] = optimizer_state(state["_optimizer"])
+            state["_optimizer"] = to_state(state["_optimizer"])
         if "_schedule" in state:
-            state["_schedule"] = schedule_state(state["_schedule"])
+            state["_schedule"] = to_state(state["_schedule"])
         if state.get("history_"):
             state["history_"] = _pack_history(state["history_"])
         return state
@@ -484,9 +482,9 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
     def __setstate__(self, state):
         state = dict(state)
         if isinstance(state.get("_optimizer"), dict):
-            state["_optimizer"] = optimizer_from_state(state["_optimizer"])
+            state["_optimizer"] = from_state(state["_optimizer"])
         if isinstance(state.get("_schedule"), dict):
-            state["_schedule"] = schedule_from_state(state["_schedule"])
+            state["_schedule"] = from_state(state["_schedule"])
         if isinstance(state.get("history_"), dict):  # older files hold the list
             state["history_"] = _unpack_history(state["history_"])
         super().__setstate__(state)

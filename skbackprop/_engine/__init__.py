@@ -8,9 +8,10 @@ from .activations import ACTIVATIONS
 from .initializers import DEFAULT_INITIALIZER, INITIALIZERS
 from .losses import LOSSES
 from .network import Network, predict
-from .optimizers import OPTIMIZERS, optimizer_from_state, optimizer_state
+from .optimizers import OPTIMIZERS
 from .paths import integrated_gradients
-from .schedules import SCHEDULES, make_schedule, schedule_from_state, schedule_state
+from .schedules import SCHEDULES, make_schedule
+from .state import from_state, to_state
 from .trainer import (
     DIVERGENCE,
     Monitor,
@@ -34,11 +35,9 @@ __all__ = [
     "TrainingState",
     "blas_threads",
     "fit_lbfgs",
+    "from_state",
     "integrated_gradients",
     "make_schedule",
-    "optimizer_from_state",
-    "optimizer_state",
     "predict",
-    "schedule_from_state",
-    "schedule_state",
+    "to_state",
 ]

@@ -140,28 +140,3 @@ def _rms_step(params, direction, v, epsilon, lr, scratch):
 
 
 OPTIMIZERS = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop}
-
-
-def optimizer_state(optimizer):
-    """The optimizer as a plain dict: its registry key and its attributes.
-
-    The attributes are arrays and numbers only, so the dict can be stored
-    (pickle, joblib, skops) without the optimizer class, and
-    :func:`optimizer_from_state` rebuilds an optimizer that continues exactly
-    where this one stopped.
-    """
-    kind = next(key for key, cls in OPTIMIZERS.items() if type(optimizer) is cls)
-    # scratch buffers (names starting with "_") are remade, not stored
-    state = {k: v for k, v in vars(optimizer).items() if not k.startswith("_")}
-    return {"kind": kind, **state}
-
-
-def optimizer_from_state(state):
-    """The optimizer that :func:`optimizer_state` described."""
-    attributes = dict(state)
-    cls = OPTIMIZERS[attributes.pop("kind")]
-    optimizer = cls.__new__(cls)
-    vars(optimizer).update(attributes)
-    if hasattr(optimizer, "_make_scratch"):
-        optimizer._make_scratch()
-    return optimizer

@@ -106,27 +106,3 @@ SCHEDULES = {
     "adaptive": Adaptive,
     "cosine": Cosine,
 }
-
-
-def schedule_state(schedule):
-    """The schedule as a plain dict of numbers (a warm-up nests its schedule)."""
-    attributes = dict(vars(schedule))
-    if isinstance(schedule, Warmup):
-        attributes["schedule"] = schedule_state(schedule.schedule)
-        return {"kind": "warmup", **attributes}
-    kind = next(key for key, cls in SCHEDULES.items() if type(schedule) is cls)
-    return {"kind": kind, **attributes}
-
-
-def schedule_from_state(state):
-    """The schedule that :func:`schedule_state` described."""
-    attributes = dict(state)
-    kind = attributes.pop("kind")
-    if kind == "warmup":
-        attributes["schedule"] = schedule_from_state(attributes["schedule"])
-        cls = Warmup
-    else:
-        cls = SCHEDULES[kind]
-    schedule = cls.__new__(cls)
-    vars(schedule).update(attributes)
-    return schedule

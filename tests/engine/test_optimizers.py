@@ -2,8 +2,6 @@
 or the update rule written out with temporaries, the state round trip, and the
 registry against the estimators' ``solver`` constraint."""
 
-import copy
-
 import numpy as np
 import pytest
 
@@ -14,8 +12,6 @@ from skbackprop._engine.optimizers import (
     Adam,
     AdamW,
     RMSprop,
-    optimizer_from_state,
-    optimizer_state,
 )
 from skbackprop._sklearn_compat import StrOptions
 
@@ -235,43 +231,6 @@ def test_adamw_without_decay_is_adam():
 
 
 # --------------------------------------------------------- state round trip
-OPTIMIZER_ARGS = {
-    "sgd": {"momentum": 0.8, "nesterov": False},
-    "adam": {"beta_1": 0.8, "beta_2": 0.99},
-    "adamw": {"weight_decay": 0.1, "n_decay": 5},
-    "rmsprop": {"rho": 0.7},
-}
-
-
-def test_every_optimizer_has_arguments_here():
-    assert set(OPTIMIZER_ARGS) == set(OPTIMIZERS)
-
-
-@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
-def test_state_round_trip_continues_exactly(name):
-    rng = np.random.default_rng(4)
-    opt = OPTIMIZERS[name](8, np.float64, **OPTIMIZER_ARGS[name])
-    params = rng.normal(size=8)
-    for _ in range(2):
-        opt.step(params, rng.normal(size=8), 0.01)
-    state = optimizer_state(opt)
-    assert state["kind"] == name
-    # plain arrays and numbers; scratch buffers are not part of the state
-    assert not any(key.startswith("_") for key in state)
-    # stored and loaded (pickle, skops): the arrays are copies
-    restored = optimizer_from_state(copy.deepcopy(state))
-    assert type(restored) is type(opt)
-    for key, value in vars(opt).items():
-        if not key.startswith("_"):
-            np.testing.assert_array_equal(vars(restored)[key], value)
-    continued = params.copy()
-    for _ in range(3):
-        g = rng.normal(size=8)
-        opt.step(params, g, 0.01)
-        restored.step(continued, g, 0.01)
-    np.testing.assert_array_equal(continued, params)
-
-
 # ------------------------------------------------------------ registries
 @pytest.mark.parametrize("estimator", [BackpropClassifier, BackpropRegressor])
 def test_registry_matches_parameter_constraints(estimator):

@@ -16,8 +16,6 @@ from skbackprop._engine.schedules import (
     InvScaling,
     Warmup,
     make_schedule,
-    schedule_from_state,
-    schedule_state,
 )
 from skbackprop._sklearn_compat import StrOptions
 
@@ -110,36 +108,6 @@ def test_make_schedule_without_warmup_is_the_bare_schedule():
         s = make_schedule(name, 0.01, power_t=0.3, n_epochs=50)
         assert type(s) is cls
         assert (s.learning_rate_init, s.power_t, s.n_epochs) == (0.01, 0.3, 50)
-
-
-@pytest.mark.parametrize("warmup_epochs", [0, 3])
-@pytest.mark.parametrize("name", sorted(SCHEDULES))
-def test_schedule_state_round_trip(name, warmup_epochs):
-    s = make_schedule(name, 0.05, power_t=0.4, n_epochs=12, warmup_epochs=warmup_epochs)
-    for epoch in range(1, 5):
-        s.epoch_end(37 * epoch)
-    if name == "adaptive":
-        s.on_plateau()
-    state = schedule_state(s)
-    assert state["kind"] == ("warmup" if warmup_epochs else name)
-    restored = schedule_from_state(state)
-    assert type(restored) is type(s)
-    assert schedule_state(restored) == state
-    # the restored schedule continues exactly where this one stopped
-    for epoch in range(5, 14):
-        assert restored.learning_rate == s.learning_rate
-        s.epoch_end(37 * epoch)
-        restored.epoch_end(37 * epoch)
-
-
-def test_schedule_state_is_plain_numbers():
-    state = schedule_state(make_schedule("invscaling", 0.1, warmup_epochs=2))
-    inner = state["schedule"]
-    assert inner["kind"] == "invscaling"
-    for value in list(inner.values()) + [
-        v for k, v in state.items() if k != "schedule"
-    ]:
-        assert isinstance(value, (int, float, str)), value
 
 
 # ------------------------------------------------------------ registries
