@@ -1,8 +1,5 @@
-"""The backpropagation engine: numpy and scipy only, never scikit-learn.
-
-What the estimators and ``skbackprop.inspection`` use of it is named here;
-the modules behind it are its implementation.
-"""
+"""The backpropagation engine, numpy and scipy only: what the estimators and
+``skbackprop.inspection`` use of it is named here."""
 
 from .activations import ACTIVATIONS
 from .initializers import DEFAULT_INITIALIZER, INITIALIZERS

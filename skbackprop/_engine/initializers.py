@@ -7,11 +7,10 @@ The Glorot (Xavier) uniform initialiser draws both weights and biases from
 
     r = \\sqrt{\\frac{k}{n_\\mathrm{in} + n_\\mathrm{out}}}
 
-where :math:`k = 6` keeps the variance of activations and gradients constant
-across tanh / relu layers, and :math:`k = 2` does so for the logistic sigmoid,
-whose slope at the origin is 1/4. The draws happen in float64 and in sklearn's
-order (weights, then biases), so a given ``random_state`` reproduces
-``MLPClassifier``'s initial weights.
+where :math:`k = 6` keeps the variance of activations and gradients across
+tanh / relu layers, :math:`k = 2` for the logistic sigmoid (slope 1/4 at 0).
+Draws in float64, in sklearn's order (weights, then biases), reproduce
+``MLPClassifier``'s initial weights for a given ``random_state``.
 """
 
 import numpy as np

@@ -8,16 +8,14 @@ For inputs :math:`x`, baselines :math:`b` and an output :math:`f = G \\cdot P`,
         \\frac{\\partial f}{\\partial x_j}\\bigl(b + \\alpha (x - b)\\bigr) d\\alpha,
     \\qquad \\sum_j \\mathrm{IG}_j = f(x) - f(b).
 
-The integral is taken with the midpoint rule over ``n_steps`` equal intervals,
-whose error falls as :math:`1/m^2` when the gradient is smooth along the path.
-With relu-like activations (``Activation.kink``) the gradient jumps wherever a
-hidden pre-activation crosses 0, and a fixed rule converges only as
-:math:`1/m`; so every interval is further split at those crossings. A unit's
-pre-activation depends only on earlier layers: on an interval where no unit of
-the earlier layers crosses 0, it is affine in :math:`\\alpha`, and its crossing
-is found exactly by linear interpolation. Splitting at the first crossing of the
-first layer that has one, until no interval holds a crossing, makes the gradient
-smooth on every piece (constant, for an identity output link).
+The midpoint rule over ``n_steps`` intervals errs as :math:`1/m^2` where the
+gradient is smooth; with relu-like activations (``Activation.kink``) it jumps
+where a hidden pre-activation crosses 0, and the rule converges only as
+:math:`1/m`, so intervals are split at those crossings. On an interval where
+no unit of the earlier layers crosses 0 a unit's pre-activation is affine in
+:math:`\\alpha`: its crossing is found exactly by interpolation. Splitting at
+the first crossing of the first layer that has one, until none is left, makes
+the gradient smooth on every piece.
 """
 
 import numpy as np

@@ -13,11 +13,8 @@ class Constant:
     """:math:`\\eta_t = \\eta_0`."""
 
     def __init__(self, learning_rate_init, *, power_t=0.5, n_epochs=200):
-        self.learning_rate_init = learning_rate_init
-        self.power_t = power_t
-        self.n_epochs = n_epochs
-        self.learning_rate = learning_rate_init
-        self.epoch = 0
+        self.learning_rate_init = self.learning_rate = learning_rate_init
+        self.power_t, self.n_epochs, self.epoch = power_t, n_epochs, 0
 
     def epoch_end(self, t):
         self.epoch += 1

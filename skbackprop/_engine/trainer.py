@@ -1,20 +1,16 @@
 """The training loop: epochs of minibatches for the stochastic solvers, and L-BFGS.
 
 The loop owns what happens between epochs, in sklearn's order: the loss
-curve, the validation score and early stopping, the schedule's step and its
-plateau rule, the best weights, the rollback of a diverging fit, the history
-record and the events that callbacks hang on. What it records lives in a
-:class:`TrainingState`, which the caller keeps between calls.
+curve, validation and early stopping, the schedule's step and plateau rule,
+the best weights, divergence rollback, the history record and the events
+callbacks hang on, recorded in a :class:`TrainingState` the caller keeps. It
+stops by return value (``"max_iter"``, ``"converged"``, ``"stopped"`` by an
+event handler, ``"diverged"``, ``"interrupted"``), never by exception.
 
-Training stops by return value, never by exception: it returns why it ended
-(``"max_iter"``, ``"converged"``, ``"stopped"`` by an event handler,
-``"diverged"`` or ``"interrupted"``) and leaves finite weights in the network.
-
-A stochastic fit has diverged when an epoch's loss is not finite, or exceeds
-``DIVERGENCE`` times the larger of the best epoch loss so far and the loss at
-the call's initial weights (its first batch): the loss grew by orders of
-magnitude, which a healthy fit's noise never does. The weights of the best
-epoch (or the call's initial weights) are then restored.
+A stochastic fit has diverged when an epoch's loss is not finite or exceeds
+``DIVERGENCE`` times both the best epoch loss and the loss at the call's
+initial weights: growth by orders of magnitude, which a healthy fit's noise
+never shows. The best sane weights are then restored.
 """
 
 import math
@@ -30,8 +26,7 @@ DIVERGENCE = 1e3
 
 def blas_threads(layer_units, batch_size, max_threads, work_per_thread=4_000_000):
     """BLAS threads for one batch: one per ``work_per_thread`` multiply-adds of
-    its largest product, at most ``max_threads``; below that, waking a thread
-    costs more than it brings."""
+    its largest product (a thread costs more to wake), at most ``max_threads``."""
     widest = max(a * b for a, b in zip(layer_units[:-1], layer_units[1:]))
     return int(max(1, min(max_threads, batch_size * widest // work_per_thread)))
 
@@ -143,11 +138,10 @@ def _last(curve):
 
 
 def _gather(A, idx, buffer):
-    """Rows ``A[idx]``, into a preallocated contiguous buffer for dense A."""
-    if buffer is None:  # sparse A
+    """Rows ``A[idx]``, into a preallocated buffer for dense A (None: sparse)."""
+    if buffer is None:
         return A[idx]
-    # idx is a slice of a permutation, always in range: 'clip' skips the
-    # bounds-checked copy that 'raise' makes
+    # idx is in range (a permutation): 'clip' skips the copy 'raise' makes
     return A.take(idx, axis=0, out=buffer[: len(idx)], mode="clip")
 
 
