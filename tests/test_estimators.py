@@ -9,7 +9,6 @@ import pytest
 import scipy.sparse as sp
 import sklearn
 from sklearn.base import clone
-from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, cross_validate
 from sklearn.pipeline import make_pipeline
@@ -20,18 +19,7 @@ from skbackprop import BackpropClassifier, BackpropRegressor
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
-@pytest.fixture
-def classification():
-    X, y = make_classification(
-        n_samples=120, n_features=6, n_informative=4, n_classes=3, random_state=0
-    )
-    return StandardScaler().fit_transform(X), y
-
-
-@pytest.fixture
-def regression():
-    X, y = make_regression(n_samples=120, n_features=5, noise=0.1, random_state=0)
-    return StandardScaler().fit_transform(X), y / y.std()
+# the classification and regression fixtures are tests/conftest.py's
 
 
 def _data(Estimator, classification, regression):
