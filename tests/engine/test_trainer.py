@@ -261,6 +261,21 @@ def test_max_grad_norm_clips_each_step():
 
 
 # ----------------------------------------------------------------- L-BFGS
+def _lbfgs(net, X, Y, state, monitor, max_iter=100, tol=0):
+    return fit_lbfgs(
+        net,
+        X,
+        Y,
+        None,
+        state,
+        monitor,
+        alpha=1e-4,
+        max_iter=max_iter,
+        max_fun=15000,
+        tol=tol,
+    )
+
+
 def test_fit_lbfgs_stops_at_max_iter_and_records_iterations():
     net, X, Y = make_problem()
     state = TrainingState()
@@ -278,18 +293,7 @@ def test_fit_lbfgs_stops_at_max_iter_and_records_iterations():
 def test_fit_lbfgs_converges():
     net, X, Y = make_problem()
     state = TrainingState()
-    status, result = fit_lbfgs(
-        net,
-        X,
-        Y,
-        None,
-        state,
-        Monitor(),
-        alpha=1e-4,
-        max_iter=500,
-        max_fun=15000,
-        tol=1e-2,
-    )
+    status, result = _lbfgs(net, X, Y, state, Monitor(), max_iter=500, tol=1e-2)
     assert status == "converged" and result.success
     assert 0 < state.n_iter == result.nit < 500
     assert len(state.loss_curve) == state.n_iter
@@ -299,18 +303,7 @@ def test_fit_lbfgs_converges():
 def test_fit_lbfgs_stops_when_an_event_handler_asks():
     net, X, Y = make_problem()
     events, state = Events(net, stop_at=2), TrainingState()
-    status, _ = fit_lbfgs(
-        net,
-        X,
-        Y,
-        None,
-        state,
-        Monitor(events=events),
-        alpha=1e-4,
-        max_iter=100,
-        max_fun=15000,
-        tol=0,
-    )
+    status, _ = _lbfgs(net, X, Y, state, Monitor(events=events), max_iter=100, tol=0)
     assert status == "stopped" and state.n_iter == 2
 
 
@@ -348,17 +341,8 @@ class InterruptingEvents(Events):
 def test_fit_lbfgs_returns_interrupted_on_the_last_iterate():
     net, X, Y = make_problem()
     events, state = InterruptingEvents(net, at=3), TrainingState()
-    status, result = fit_lbfgs(
-        net,
-        X,
-        Y,
-        None,
-        state,
-        Monitor(events=events),
-        alpha=1e-4,
-        max_iter=100,
-        max_fun=15000,
-        tol=0,
+    status, result = _lbfgs(
+        net, X, Y, state, Monitor(events=events), max_iter=100, tol=0
     )
     assert status == "interrupted" and result is None
     assert state.n_iter == 3
