@@ -62,21 +62,27 @@ from skbackprop import BackpropClassifier
 from skbackprop.datasets import load_spoken_digits
 from skbackprop.preprocessing import MFCC, UtteranceFeatures
 
+# Small matrices: one BLAS thread per fit, two fits at a time.
+threadpool_limits(1)
+N_JOBS = 2
+# sphinx_gallery_start_ignore
 # The test suite sets SKBACKPROP_EXAMPLE_QUICK=1 to run a reduced version of
 # this example in a few seconds; leave it unset for the real thing.
 QUICK = os.environ.get("SKBACKPROP_EXAMPLE_QUICK", "") not in ("", "0")
-# Small matrices: one BLAS thread per fit, two fits at a time.
-threadpool_limits(1)
-N_JOBS = 1 if QUICK else 2
+if QUICK:
+    N_JOBS = 1
+# sphinx_gallery_end_ignore
 
 digits = load_spoken_digits()
 UNSEEN = ["nicolas", "theo"]
 unseen = np.isin(digits.speaker, UNSEEN)
 seen_test = ~unseen & (digits.split == "test")
 train = ~unseen & (digits.split == "train")
+# sphinx_gallery_start_ignore
 if QUICK:  # a fifth of the takes
     train &= digits.take % 5 == 0
     unseen &= digits.take % 5 == 0
+# sphinx_gallery_end_ignore
 X_train, y_train = digits.data[train], digits.target[train]
 groups_train = digits.speaker[train]
 print(
@@ -155,8 +161,10 @@ param_grid = {
     "mfcc__normalize": ["mean", "mean_var"],
     "backpropclassifier__label_smoothing": [0.0, 0.2],
 }
+# sphinx_gallery_start_ignore
 if QUICK:
     param_grid = {"backpropclassifier__label_smoothing": [0.0, 0.2]}
+# sphinx_gallery_end_ignore
 grouped_cv = LeaveOneGroupOut()
 search = GridSearchCV(pipeline, param_grid, cv=grouped_cv, n_jobs=N_JOBS)
 start = time.perf_counter()
@@ -210,13 +218,14 @@ competitors = {
     "LogisticRegression": LogisticRegression(max_iter=3000),
     "SVC": SVC(),
     "KNeighborsClassifier": KNeighborsClassifier(),
-    "RandomForestClassifier": RandomForestClassifier(
-        n_estimators=50 if QUICK else 100, random_state=0
-    ),
-    "HistGradientBoostingClassifier": HistGradientBoostingClassifier(
-        max_iter=20 if QUICK else 100, random_state=0
-    ),
+    "RandomForestClassifier": RandomForestClassifier(random_state=0),
+    "HistGradientBoostingClassifier": HistGradientBoostingClassifier(random_state=0),
 }
+# sphinx_gallery_start_ignore
+if QUICK:
+    competitors["RandomForestClassifier"].set_params(n_estimators=50)
+    competitors["HistGradientBoostingClassifier"].set_params(max_iter=20)
+# sphinx_gallery_end_ignore
 
 
 def fit_and_predict(model):
@@ -321,7 +330,11 @@ _ = ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2)
 # leave-one-speaker-out cross-validation, and the unseen speakers. Only the
 # grouped estimate comes close to the last number, the one a new user of the
 # model will see.
-mixed_cv = StratifiedKFold(n_splits=3 if QUICK else 5, shuffle=True, random_state=0)
+mixed_cv = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+# sphinx_gallery_start_ignore
+if QUICK:
+    mixed_cv = StratifiedKFold(n_splits=3, shuffle=True, random_state=0)
+# sphinx_gallery_end_ignore
 mixed = cross_val_score(
     make_pipeline(StandardScaler(), clone(network)), F_train, y_train, cv=mixed_cv,
     n_jobs=N_JOBS,
