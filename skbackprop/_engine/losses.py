@@ -121,7 +121,7 @@ def poisson_deviance(Y, P):
 
 
 # Once P is clipped away from 0 and 1 the logs are finite and y log p equals
-# xlogy(y, p), also at y = 0; np.log is 2-3x faster than scipy's xlogy.
+# xlogy(y, p), also at y = 0, and np.log is cheaper than scipy's xlogy.
 def log_loss(Y, P):
     L = np.log(_clip_probability(P))
     L *= Y
