@@ -12,6 +12,8 @@ import math
 class Constant:
     """:math:`\\eta_t = \\eta_0`."""
 
+    epoch = 0  # for schedules saved before they counted their epochs
+
     def __init__(self, learning_rate_init, *, power_t=0.5, n_epochs=200):
         self.learning_rate_init = self.learning_rate = learning_rate_init
         self.power_t, self.n_epochs, self.epoch = power_t, n_epochs, 0
