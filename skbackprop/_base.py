@@ -216,8 +216,7 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
                 )
             reporter.close()
         finally:
-            for field, attribute in _STATE.items():
-                setattr(self, attribute, getattr(state, field))
+            self._store_training_state(state)
             self.coefs_ = [W.copy() for W in network.coefs]
             self.intercepts_ = [b.copy() for b in network.intercepts]
         self._check_outcome(*outcome, incremental=incremental)
@@ -246,8 +245,8 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
             X, Y, sample_weight, state, monitor, 1 if incremental else self.max_iter
         )
         if status == "diverged" and not np.isfinite(state.loss):
-            # no weights, not even the initial ones, fit the data without
-            # overflowing: the error predict would give (a finite first batch)
+            # not even the initial weights fit the data without overflowing:
+            # raise the error predict would give
             with np.errstate(over="ignore", invalid="ignore"):
                 check_finite_output(network.predict(X), X)
         return status, trainer.first_loss, state.loss_curve[curve_start:], None
@@ -350,11 +349,16 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
         self.coefs_ = [W for W, _ in weights]
         self.intercepts_ = [b for _, b in weights]
         # sklearn's MLP has no best_loss_ when it stops on a validation score
-        state = TrainingState(best_loss=None if self.early_stopping else np.inf)
-        for field, attribute in _STATE.items():
-            setattr(self, attribute, getattr(state, field))
+        self._store_training_state(
+            TrainingState(best_loss=None if self.early_stopping else np.inf)
+        )
         for name in ("_optimizer", "_schedule"):
             self.__dict__.pop(name, None)
+
+    def _store_training_state(self, state):
+        """The engine's training record as the fitted attributes."""
+        for field, attribute in _STATE.items():
+            setattr(self, attribute, getattr(state, field))
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":

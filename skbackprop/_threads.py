@@ -14,10 +14,14 @@ from ._engine import blas_threads
 from ._sklearn_compat import _get_threadpool_controller
 
 
-def blas_threads_in_force():
+def _blas():
+    return _get_threadpool_controller().select(user_api="blas")
+
+
+def blas_threads_in_force(blas=None):
     """The largest number of threads any loaded BLAS library may use now."""
-    blas = _get_threadpool_controller().select(user_api="blas")
-    return max((lib.num_threads for lib in blas.lib_controllers), default=1)
+    libraries = (blas or _blas()).lib_controllers
+    return max((lib.num_threads for lib in libraries), default=1)
 
 
 @contextlib.contextmanager
@@ -27,11 +31,8 @@ def limit_blas_threads(layer_units, rows):
     Small networks run on one thread, where waking a second one costs more
     than it brings.
     """
-    blas = _get_threadpool_controller().select(user_api="blas")
-    in_force = blas_threads_in_force()
+    blas = _blas()
+    in_force = blas_threads_in_force(blas)
     wanted = blas_threads(layer_units, rows, in_force)
-    if wanted < in_force:
-        with blas.limit(limits=wanted):
-            yield
-    else:
+    with blas.limit(limits=wanted) if wanted < in_force else contextlib.nullcontext():
         yield

@@ -220,7 +220,7 @@ class Trainer:
                 params[...], status = last, "interrupted"
             if status != "max_iter":
                 break
-        if status != "interrupted" and self._final_step_diverged(
+        if status not in ("diverged", "interrupted") and self._final_step_diverged(
             X, Y, sample_weight, order, best_loss
         ):
             status = "diverged"

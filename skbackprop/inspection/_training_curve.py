@@ -225,10 +225,9 @@ class TrainingCurveDisplay:
         ax.set_xlabel(self.unit)
         ax.set_ylabel("loss")
         self._plot_scores(ax, validation_score_kw)
-        handles = [
-            *ax.get_lines(),
-            *([self.validation_score_line_] * (self.score_ax_ is not None)),
-        ]
+        handles = ax.get_lines()
+        if self.score_ax_ is not None:
+            handles = [*handles, self.validation_score_line_]
         # one legend for both y-axes, on the top axes so that no curve hides it.
         # "best" would only avoid the curves of that axes; at the right, between
         # falling losses and a rising score, training curves usually leave room.
