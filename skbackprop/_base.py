@@ -9,6 +9,7 @@ the engine.
 
 import warnings
 import zlib
+from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 
 import numpy as np
@@ -23,11 +24,11 @@ from ._engine import (
     DEFAULT_INITIALIZER,
     DIVERGENCE,
     INITIALIZERS,
-    LOSSES,
     OPTIMIZERS,
     SCHEDULES,
     Monitor,
     Network,
+    Stop,
     Trainer,
     TrainingState,
     fit_lbfgs,
@@ -36,7 +37,7 @@ from ._engine import (
     predict,
     to_state,
 )
-from ._monitoring import check_validation_set, validation_scorer, validation_split
+from ._monitoring import Validation, validation_scorer, validation_split
 from ._progress import EpochReporter
 from ._sklearn_compat import (
     CallbackSupportMixin,
@@ -55,19 +56,18 @@ from ._validation import (
 
 STOCHASTIC_SOLVERS = set(OPTIMIZERS)
 
-# the engine's TrainingState fields and the fitted attributes that hold them
-_STATE = {
+# the training record's fields and the public attributes that copy them
+_PUBLISHED = {
     "n_iter": "n_iter_",
     "t": "t_",
     "loss": "loss_",
     "loss_curve": "loss_curve_",
     "best_loss": "best_loss_",
-    "no_improvement_count": "_no_improvement_count",
+    "no_improvement_count": "_no_improvement_count",  # sklearn's tests read it
     "validation_scores": "validation_scores_",
     "validation_loss_curve": "validation_loss_curve_",
     "best_validation_score": "best_validation_score_",
     "best_iteration": "best_iteration_",
-    "best_params": "_best_params",
     "history": "history_",
 }
 
@@ -86,6 +86,24 @@ def _check_hidden_layer_sizes(hidden_layer_sizes):
             f"positive ints, one per hidden layer; got {hidden_layer_sizes!r}."
         )
     return [int(s) for s in sizes]
+
+
+def _checked_sample_weight(sample_weight, X):
+    """Validated non-negative weights in X's dtype, not all zero, or None."""
+    if sample_weight is None:
+        return None
+    check_numeric(sample_weight, "sample_weight")
+    sample_weight = _check_sample_weight(
+        sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+    )
+    if not np.isfinite(sample_weight).all():
+        raise ValueError("sample_weight must be finite; it contains NaN or inf.")
+    if sample_weight.sum() <= 0:
+        raise ValueError(
+            "sample_weight sums to zero: at least one sample needs a positive "
+            "weight."
+        )
+    return sample_weight
 
 
 def _pack_history(history):
@@ -111,18 +129,46 @@ def _unpack_history(packed):
     return [dict(zip(keys, row)) for row in zip(*columns)]
 
 
-def _never_improved(curve, first_loss):
-    """No epoch beat the loss at the initial weights: the first batch's, which
-    for one-batch data is the whole first epoch, so later epochs are compared."""
-    return min(curve) > first_loss or min(curve[1:], default=-np.inf) >= first_loss
+def _record_to_dict(record):
+    """The training record as plain data: its optimizer and schedule as
+    :func:`to_state` dicts, its history packed."""
+    data = vars(record).copy()
+    for name in ("optimizer", "schedule"):
+        if data[name] is not None:
+            data[name] = to_state(data[name])
+    data["history"] = _pack_history(data["history"]) if data["history"] else []
+    return data
 
 
-class BaseBackprop(CallbackSupportMixin, BaseEstimator):
-    """Shared hyperparameters and the fit loop of both estimators.
+def _record_from_dict(data):
+    """The training record that :func:`_record_to_dict` stored."""
+    data = dict(data)
+    for name in ("optimizer", "schedule"):
+        if data[name] is not None:
+            data[name] = from_state(data[name])
+    if data["history"]:
+        data["history"] = _unpack_history(data["history"])
+    return TrainingState(**data)
 
-    Subclasses provide ``_encode_targets`` (y to the 2-D target ``Y``),
-    ``_loss_name`` (a key of the engine's ``LOSSES``) and ``_score_output``
-    (the default validation score of a network output).
+
+def _record_from_attributes(state):
+    """The training record of a file that kept it in the fitted attributes
+    (``_optimizer``, ``_schedule``, ``_best_params``, ``n_iter_``, ...)."""
+    data = {field: state.pop(attribute) for field, attribute in _PUBLISHED.items()}
+    data["best_params"] = state.pop("_best_params", None)
+    for name in ("optimizer", "schedule"):
+        saved = state.pop(f"_{name}", None)
+        data[name] = None if saved is None else from_state(saved)
+    if isinstance(data["history"], dict):
+        data["history"] = _unpack_history(data["history"])
+    return TrainingState(**data)
+
+
+class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
+    """Shared hyperparameters and the fit of both estimators.
+
+    A subclass provides one thing: ``_target_encoder``, the object that owns
+    what it does with ``y`` (``skbackprop._targets``).
     """
 
     _parameter_constraints: dict = {
@@ -167,129 +213,72 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
     }
 
     # ------------------------------------------------------------------ fit
-    def _fit(self, X, y, sample_weight=None, incremental=False, validation=None):
-        """Validate, build the engine's objects, train, and read back the state."""
-        hidden = _check_hidden_layer_sizes(self.hidden_layer_sizes)
-        first_pass = not hasattr(self, "coefs_") or (
-            not self.warm_start and not incremental
-        )
-        X, y = self._validate_Xy(X, y, reset=first_pass)
-        if not first_pass:
-            X = as_model_dtype(X, self.coefs_[0].dtype)
-        Y = self._encode_targets(y, incremental=incremental, first_pass=first_pass)
-        sample_weight = self._sample_weight(sample_weight, X, Y, incremental)
-        rng = check_random_state(self.random_state)
-        layer_units = [X.shape[1], *hidden, Y.shape[1]]
-        if first_pass:
-            self._initialize(layer_units, X.dtype, rng)
-        self._check_architecture(layer_units)
-        if validation is not None:
-            validation = self._checked_validation_set(validation, X.dtype)
+    @abstractmethod
+    def _target_encoder(self, fitted):
+        """The target encoder of the current parameters (see ``_targets``),
+        holding the encoding of the last fit when ``fitted``."""
+
+    def _fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        *,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+        incremental=False,
+        classes=None,
+    ):
+        """validate -> encode -> build -> train -> store -> warn."""
+        fresh = not hasattr(self, "coefs_") or not (incremental or self.warm_start)
+        X, y, sample_weight = self._validate_training_data(X, y, sample_weight, fresh)
+        targets, y, Y = self._encode(y, X.dtype, fresh, incremental, classes)
+        sample_weight = targets.weigh(sample_weight, Y, X.dtype)
+        validation = self._validation_set(X_val, y_val, sample_weight_val, X, targets)
         if self.early_stopping and incremental:
             raise ValueError(
                 "partial_fit does not support early_stopping=True: set "
                 "early_stopping=False or call fit."
             )
+        rng = check_random_state(self.random_state)
+        hidden = _check_hidden_layer_sizes(self.hidden_layer_sizes)
+        layer_units = [X.shape[1], *hidden, Y.shape[1]]
+        network = self._build(layer_units, targets, X.dtype, rng, fresh)
         if validation is None and self.early_stopping and self.solver != "lbfgs":
             (X, Y, sample_weight), validation = validation_split(
-                self, X, Y, y, sample_weight, rng
+                X, Y, y, sample_weight, fraction=self.validation_fraction,
+                stratify=targets.stratify(Y), rng=rng,
             )
-        network = self._network(layer_units, X.dtype, rng)
-        state = TrainingState(**{f: getattr(self, a) for f, a in _STATE.items()})
-        max_epochs = 1 if incremental else self.max_iter
-        reporter = EpochReporter(self, X, y, sample_weight, max_epochs, network, state)
-        monitor = Monitor(
-            validate=None
-            if validation is None
-            else validation_scorer(self, network, validation),
-            tol=self.tol,
-            n_iter_no_change=self.n_iter_no_change,
-            early_stopping=self.early_stopping and validation is not None,
-            events=reporter,
-            verbose=self.verbose,
+        record = self._new_record() if fresh else self._training
+        events = EpochReporter(
+            self, X, y, sample_weight, self._max_epochs(incremental), network, record,
+            targets,
         )
-        Y = self._training_targets(Y, X.dtype)
+        Y = targets.training_targets(Y, X.dtype)
         try:
             with limit_blas_threads(layer_units, self._rows_per_step(X.shape[0])):
-                outcome = self._train(
-                    network, X, Y, sample_weight, state, monitor, rng, incremental
+                result = self._train(
+                    network, X, Y, sample_weight, record,
+                    self._monitor(network, validation, targets, events), rng,
+                    incremental,
                 )
-            reporter.close()
         finally:
-            self._store_training_state(state)
-            self.coefs_ = [W.copy() for W in network.coefs]
-            self.intercepts_ = [b.copy() for b in network.intercepts]
-        self._check_outcome(*outcome, incremental=incremental)
+            self._store(network, record, targets)
+        self._warn(result, incremental)
         return self
 
-    def _train(self, network, X, Y, sample_weight, state, monitor, rng, incremental):
-        """Run the engine's training loop; returns what ``_check_outcome`` judges."""
-        if self.solver == "lbfgs":
-            status, result = fit_lbfgs(
-                network,
-                X,
-                Y,
-                sample_weight,
-                state,
-                monitor,
-                alpha=self.alpha,
-                max_iter=self.max_iter,
-                max_fun=self.max_fun,
-                tol=self.tol,
-            )
-            first_loss = state.loss if state.n_iter == 0 else None
-            return status, first_loss, (), result
-        curve_start = len(state.loss_curve)
-        trainer = self._trainer(network, X, rng, incremental)
-        status = trainer.fit(
-            X, Y, sample_weight, state, monitor, 1 if incremental else self.max_iter
-        )
-        if status == "diverged" and not np.isfinite(state.loss):
-            # not even the initial weights fit the data without overflowing:
-            # raise the error predict would give
-            with np.errstate(over="ignore", invalid="ignore"):
-                check_finite_output(network.predict(X), X)
-        return status, trainer.first_loss, state.loss_curve[curve_start:], None
+    def _validate_training_data(self, X, y, sample_weight, fresh):
+        X, y = self._validate_Xy(X, y, reset=fresh)
+        if not fresh:
+            X = as_model_dtype(X, self.coefs_[0].dtype)
+        return X, y, _checked_sample_weight(sample_weight, X)
 
-    def _network(self, layer_units, dtype, rng):
-        network = Network(
-            layer_units,
-            self.activation,
-            self._loss_name(),
-            dtype,
-            dropout=self.dropout,
-            rng=rng,
-            loss_params=self._loss_params(),
-        )
-        network.set_weights(self.coefs_, self.intercepts_)
-        return network
-
-    def _check_architecture(self, layer_units):
-        fitted = [W.shape[0] for W in self.coefs_] + [self.n_outputs_]
-        if fitted != layer_units:
-            raise ValueError(
-                "warm_start and partial_fit need the same architecture as the "
-                f"previous fit: layer sizes {layer_units} differ from the fitted "
-                f"{fitted}."
-            )
-
-    def _checked_validation_set(self, validation, dtype):
-        try:
-            return check_validation_set(self, *validation, dtype)
-        except (TypeError, ValueError) as exc:
-            raise type(exc)(
-                f"Invalid validation set (X_val, y_val, sample_weight_val): {exc}"
-            ) from exc
-
-    def _rows_per_step(self, n_samples):
-        """Rows in the products of one step: the batch, or all for 'lbfgs'."""
-        if self.solver == "lbfgs":
-            return n_samples
-        return min(200 if self.batch_size == "auto" else self.batch_size, n_samples)
-
-    def _validate_Xy(self, X, y, reset):
-        check_numeric(X, "X")
-        check_finite(y, "y")
+    def _validate_Xy(self, X, y, reset, names=("X", "y")):
+        """X and y checked as ``validate_data`` checks them; y 1-D when it is a
+        column. The training and the validation data go through here."""
+        check_numeric(X, names[0])
+        check_finite(y, names[1])
         X, y = validate_data(
             self,
             X,
@@ -309,61 +298,134 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
         float32 kept and anything else made float64, as sklearn's MLP does."""
         return (np.float64, np.float32) if self.dtype is None else self.dtype
 
-    def _sample_weight(self, sample_weight, X, Y, incremental, class_weight=True):
-        """Validated non-negative weights in X's dtype, or None."""
-        if sample_weight is None:
+    def _encode(self, y, dtype, fresh, incremental, classes):
+        """The fit's target encoder, ``y`` checked, and ``y`` encoded as the
+        2-D target Y."""
+        if fresh:
+            targets = self._target_encoder(fitted=False)
+            y = targets.prepare(y, dtype)
+            targets.fit(y, classes=classes, incremental=incremental)
+        else:
+            targets = self._target_encoder(fitted=True)
+            y = targets.prepare(y, dtype)
+            targets.check_continues(y, classes=classes, incremental=incremental)
+        return targets, y, targets.encode(y)
+
+    def _validation_set(self, X_val, y_val, sample_weight_val, X, targets):
+        """The user's validation set, checked like the training data, or None."""
+        if X_val is None and y_val is None:
             return None
-        check_numeric(sample_weight, "sample_weight")
-        sample_weight = _check_sample_weight(
-            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
-        )
-        if not np.isfinite(sample_weight).all():
-            raise ValueError("sample_weight must be finite; it contains NaN or inf.")
-        if sample_weight.sum() <= 0:
-            raise ValueError(
-                "sample_weight sums to zero: at least one sample needs a positive "
-                "weight."
+        try:
+            if X_val is None or y_val is None:
+                raise ValueError(
+                    "X_val and y_val must be given together; got only "
+                    f"{'X_val' if y_val is None else 'y_val'}."
+                )
+            X_val, y_val = self._validate_Xy(
+                X_val, y_val, reset=False, names=("X_val", "y_val")
             )
-        return sample_weight
+            X_val = as_model_dtype(X_val, X.dtype, "X_val")
+            return Validation(
+                X_val,
+                y_val,
+                targets.encode_validation(y_val),
+                _checked_sample_weight(sample_weight_val, X_val),
+            )
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(
+                f"Invalid validation set (X_val, y_val, sample_weight_val): {exc}"
+            ) from exc
 
-    def _loss_params(self):
-        return {}
+    def _build(self, layer_units, targets, dtype, rng, fresh):
+        """The engine's network, with fresh weights or the fitted ones."""
+        if fresh:
+            coefs, intercepts = self._initial_weights(layer_units, dtype, rng)
+        else:
+            self._check_architecture(layer_units)
+            coefs, intercepts = self.coefs_, self.intercepts_
+        network = Network(
+            layer_units,
+            self.activation,
+            targets.loss,
+            dtype,
+            dropout=self.dropout,
+            rng=rng,
+            loss_params=targets.loss_params,
+        )
+        network.set_weights(coefs, intercepts)
+        return network
 
-    def _encode_validation_targets(self, y):
-        return self._encode_targets(y, incremental=True, first_pass=False)
-
-    def _training_targets(self, Y, dtype):
-        """The targets the loss is fitted to (the classifier smooths labels)."""
-        return Y.astype(dtype, copy=False)
-
-    def _initialize(self, layer_units, dtype, rng):
-        """Fresh weights from sklearn's initialiser, and an empty training record."""
-        self.n_layers_ = len(layer_units)
-        self.n_outputs_ = layer_units[-1]
-        self.out_activation_ = LOSSES[self._loss_name()].out_activation
+    def _initial_weights(self, layer_units, dtype, rng):
+        """Weights and biases drawn as sklearn's MLP draws them."""
         init = INITIALIZERS[DEFAULT_INITIALIZER.get(self.activation, "glorot_uniform")]
         weights = [
             init(fan_in, fan_out, rng, dtype)
             for fan_in, fan_out in zip(layer_units[:-1], layer_units[1:])
         ]
-        self.coefs_ = [W for W, _ in weights]
-        self.intercepts_ = [b for _, b in weights]
-        # sklearn's MLP has no best_loss_ when it stops on a validation score
-        self._store_training_state(
-            TrainingState(best_loss=None if self.early_stopping else np.inf)
+        return [W for W, _ in weights], [b for _, b in weights]
+
+    def _check_architecture(self, layer_units):
+        fitted = [W.shape[0] for W in self.coefs_] + [self.n_outputs_]
+        if fitted != layer_units:
+            raise ValueError(
+                "warm_start and partial_fit need the same architecture as the "
+                f"previous fit: layer sizes {layer_units} differ from the fitted "
+                f"{fitted}."
+            )
+
+    def _new_record(self):
+        """An empty training record; sklearn's MLP has no best_loss_ when it
+        stops on a validation score."""
+        return TrainingState(best_loss=None if self.early_stopping else np.inf)
+
+    def _max_epochs(self, incremental):
+        """Epochs of one call: partial_fit makes one pass."""
+        return 1 if incremental else self.max_iter
+
+    def _monitor(self, network, validation, targets, events):
+        validate = None
+        if validation is not None:
+            validate = validation_scorer(
+                network, validation, targets, self.scoring, estimator=self
+            )
+        return Monitor(
+            validate=validate,
+            tol=self.tol,
+            n_iter_no_change=self.n_iter_no_change,
+            early_stopping=self.early_stopping and validation is not None,
+            events=events,
+            verbose=self.verbose,
         )
-        for name in ("_optimizer", "_schedule"):
-            self.__dict__.pop(name, None)
 
-    def _store_training_state(self, state):
-        """The engine's training record as the fitted attributes."""
-        for field, attribute in _STATE.items():
-            setattr(self, attribute, getattr(state, field))
+    def _train(self, network, X, Y, sample_weight, record, monitor, rng, incremental):
+        """Run the engine's training loop; returns its :class:`TrainingResult`."""
+        if self.solver == "lbfgs":
+            return fit_lbfgs(
+                network, X, Y, sample_weight, record, monitor,
+                alpha=self.alpha, max_iter=self.max_iter, max_fun=self.max_fun,
+                tol=self.tol,
+            )
+        trainer = self._trainer(network, X, record, rng, incremental)
+        result = trainer.fit(
+            X, Y, sample_weight, record, monitor, self._max_epochs(incremental)
+        )
+        if result.stop is Stop.DIVERGED and not np.isfinite(record.loss):
+            # not even the initial weights fit the data without overflowing:
+            # raise the error predict would give
+            with np.errstate(over="ignore", invalid="ignore"):
+                check_finite_output(network.predict(X), X)
+        return result
 
-    def _batch_size(self, n_samples):
+    def _rows_per_step(self, n_samples):
+        """Rows in the products of one step: the batch, or all for 'lbfgs'."""
+        if self.solver == "lbfgs":
+            return n_samples
+        return self._batch_size(n_samples, warn=False)
+
+    def _batch_size(self, n_samples, warn=True):
         if self.batch_size == "auto":
             return min(200, n_samples)
-        if self.batch_size > n_samples:
+        if warn and self.batch_size > n_samples:
             warnings.warn(
                 f"batch_size={self.batch_size} is larger than the {n_samples} "
                 f"training samples; using batches of {n_samples}.",
@@ -371,13 +433,13 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
             )
         return int(min(self.batch_size, n_samples))
 
-    def _trainer(self, network, X, rng, incremental):
+    def _trainer(self, network, X, record, rng, incremental):
         """The engine's minibatch trainer; partial_fit continues the optimizer."""
-        if not incremental or not hasattr(self, "_optimizer"):
-            self._optimizer = OPTIMIZERS[self.solver](
+        if not incremental or record.optimizer is None:
+            record.optimizer = OPTIMIZERS[self.solver](
                 network.params.size, X.dtype, **self._optimizer_params(network)
             )
-            self._schedule = make_schedule(
+            record.schedule = make_schedule(
                 self.learning_rate,
                 self.learning_rate_init,
                 power_t=self.power_t,
@@ -386,8 +448,8 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
             )
         return Trainer(
             network,
-            self._optimizer,
-            self._schedule,
+            record.optimizer,
+            record.schedule,
             # adamw decays the weights itself: no L2 term in its gradient
             alpha=0.0 if self.solver == "adamw" else self.alpha,
             batch_size=self._batch_size(X.shape[0]),
@@ -410,7 +472,27 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
             "rmsprop": dict(rho=self.rho, epsilon=self.epsilon),
         }[self.solver]
 
-    def _check_outcome(self, status, first_loss, curve, result, incremental):
+    def _store(self, network, record, targets):
+        """The fitted attributes, set once from the network, the training
+        record and the target encoder."""
+        self._training = record
+        self.coefs_ = [W.copy() for W in network.coefs]
+        self.intercepts_ = [b.copy() for b in network.intercepts]
+        self.n_layers_ = len(network.layer_units)
+        self.n_outputs_ = network.layer_units[-1]
+        self.out_activation_ = network.loss.out_activation
+        for name, value in targets.fitted_attributes().items():
+            setattr(self, name, value)
+        self._publish_record()
+
+    def _publish_record(self):
+        """The public ``_``-suffixed copies of the training record."""
+        record = self._training
+        for field, attribute in _PUBLISHED.items():
+            value = getattr(record, field)
+            setattr(self, attribute, list(value) if isinstance(value, list) else value)
+
+    def _warn(self, result, incremental):
         """Warn about how training ended, as sklearn's MLP does, and about divergence.
 
         Divergence from finite initial weights is the learning rate's doing:
@@ -418,18 +500,15 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
         finite at the weights training started from is the data's: nothing
         can be learned from it, and the fit raises (as sklearn's MLP does).
         """
-        if (
-            status == "diverged"
-            and first_loss is not None
-            and not np.isfinite(first_loss)
-        ):
+        if result.stop is Stop.DIVERGED and not np.isfinite(result.initial_loss):
             raise ValueError(
                 "Solver produced non-finite parameter weights. The input data may "
                 "contain large values and need to be preprocessed: the loss is "
-                f"already {first_loss} at the weights training started from. Scale "
-                "the features (e.g. StandardScaler) and, for regression, the targets."
+                f"already {result.initial_loss} at the weights training started "
+                "from. Scale the features (e.g. StandardScaler) and, for "
+                "regression, the targets."
             )
-        if status == "diverged":
+        if result.stop is Stop.DIVERGED:
             warnings.warn(
                 "Training diverged: the loss became non-finite or grew more than "
                 f"{DIVERGENCE:.0e} times its best value, so training stopped and the "
@@ -439,59 +518,60 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
                 "(e.g. StandardScaler).",
                 ConvergenceWarning,
             )
-        elif status == "interrupted":
+        elif result.stop is Stop.INTERRUPTED:
             warnings.warn(
                 "Training interrupted by user: keeping the weights of the last "
                 "complete epoch.",
                 UserWarning,
             )
-        elif not incremental and curve and _never_improved(curve, first_loss):
+        elif not incremental and result.never_improved():
             warnings.warn(
                 f"Training never brought the loss below its value at the initial "
-                f"weights ({first_loss:.4g}; best epoch {min(curve):.4g}): "
-                f"learning_rate_init={self.learning_rate_init} is probably too "
-                "large. Try a smaller one, or max_grad_norm.",
+                f"weights ({result.initial_loss:.4g}; best epoch "
+                f"{min(result.losses):.4g}): learning_rate_init="
+                f"{self.learning_rate_init} is probably too large. Try a smaller "
+                "one, or max_grad_norm.",
                 ConvergenceWarning,
             )
-        elif status == "max_iter" and not incremental:
+        elif result.stop is Stop.MAX_ITER and not incremental:
             warnings.warn(self._max_iter_message(result), ConvergenceWarning)
 
     def _max_iter_message(self, result):
-        if result is None:
+        if result.solver_result is None:
             return (
                 f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
                 "and the optimization hasn't converged yet."
             )
         return (
             f"lbfgs failed to converge after {self.n_iter_} iteration(s) "
-            f"(status={result.status}): {result.message}. Increase max_iter "
-            f"(now {self.max_iter}) or max_fun (now {self.max_fun}), or scale "
-            "the data, e.g. with StandardScaler."
+            f"(status={result.solver_result.status}): {result.solver_result.message}. "
+            f"Increase max_iter (now {self.max_iter}) or max_fun (now "
+            f"{self.max_fun}), or scale the data, e.g. with StandardScaler."
         )
 
     # ---------------------------------------------------------- persistence
     def __getstate__(self):
-        # the optimizer and the schedule are stored as plain dicts of arrays and
-        # numbers, so that skops loads a fitted estimator trusting no engine class;
-        # a copy, since object.__getstate__ may return the instance's own __dict__
+        # the training record is stored as plain dicts, arrays and numbers
+        # (the optimizer's and the schedule's too), so that skops loads a
+        # fitted estimator trusting no engine class; its public copies are
+        # made again on loading; a copy, since object.__getstate__ may return
+        # the instance's own __dict__
         state = dict(super().__getstate__())
-        if "_optimizer" in state:
-            state["_optimizer"] = to_state(state["_optimizer"])
-        if "_schedule" in state:
-            state["_schedule"] = to_state(state["_schedule"])
-        if state.get("history_"):
-            state["history_"] = _pack_history(state["history_"])
+        if "_training" in state:
+            state["_training"] = _record_to_dict(state["_training"])
+            for attribute in _PUBLISHED.values():
+                state.pop(attribute, None)
         return state
 
     def __setstate__(self, state):
         state = dict(state)
-        if isinstance(state.get("_optimizer"), dict):
-            state["_optimizer"] = from_state(state["_optimizer"])
-        if isinstance(state.get("_schedule"), dict):
-            state["_schedule"] = from_state(state["_schedule"])
-        if isinstance(state.get("history_"), dict):  # older files hold the list
-            state["history_"] = _unpack_history(state["history_"])
+        if "_training" in state:
+            state["_training"] = _record_from_dict(state["_training"])
+        elif "coefs_" in state:  # a file of 0.1.0.dev0 before the record
+            state["_training"] = _record_from_attributes(state)
         super().__setstate__(state)
+        if "_training" in state:
+            self._publish_record()
 
     # -------------------------------------------------------------- predict
     def _forward(self, X):
@@ -535,6 +615,10 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator):
                 f"expecting {self.n_features_in_} features as input."
             )
         return X
+
+    def _targets(self):
+        """The fitted target encoder, which decodes network outputs."""
+        return self._target_encoder(fitted=True)
 
     def _check_partial_fit_solver(self):
         if self.solver not in STOCHASTIC_SOLVERS:

@@ -4,25 +4,12 @@ from numbers import Real
 
 import numpy as np
 from sklearn.base import ClassifierMixin
-from sklearn.metrics import accuracy_score
-from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import (
-    check_classification_targets,
-    type_of_target,
-    unique_labels,
-)
 
 from ._base import BaseBackprop
 from ._docstrings import fill_docstring
-from ._sklearn_compat import (
-    Interval,
-    StrOptions,
-    _check_partial_fit_first_call,
-    _fit_context,
-    with_callbacks,
-)
-from ._validation import check_class_weight_values, check_labels
+from ._sklearn_compat import Interval, StrOptions, _fit_context, with_callbacks
+from ._targets import ClassTargets
 
 
 @fill_docstring(default_score="the accuracy")
@@ -162,129 +149,12 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         self.max_grad_norm, self.scoring, self.dtype = max_grad_norm, scoring, dtype
         self.label_smoothing, self.class_weight = label_smoothing, class_weight
 
-    # ------------------------------------------------------------- targets
-    def _loss_name(self):
-        multiclass = getattr(self, "_label_binarizer", None) is not None and (
-            self._label_binarizer.y_type_ == "multiclass"
+    def _target_encoder(self, fitted):
+        return ClassTargets(
+            self.label_smoothing,
+            self.class_weight,
+            binarizer=self._label_binarizer if fitted else None,
         )
-        return "log_loss" if multiclass else "binary_log_loss"
-
-    def _stratify_validation(self):
-        return not self._multilabel()
-
-    def _encode_targets(self, y, *, incremental, first_pass):
-        """Labels to the indicator matrix the output layer learns."""
-        check_labels(y)
-        check_classification_targets(y)
-        if not hasattr(self, "classes_") or (not self.warm_start and not incremental):
-            self._label_binarizer = LabelBinarizer().fit(y)
-            self.classes_ = self._label_binarizer.classes_
-        else:
-            classes = unique_labels(y)
-            if self.warm_start and not incremental:
-                if set(classes) != set(self.classes_):
-                    raise ValueError(
-                        "warm_start can only be used where `y` has the same classes "
-                        f"as in the previous call to fit. Previously got "
-                        f"{self.classes_}, `y` has {classes}."
-                    )
-            elif len(np.setdiff1d(classes, self.classes_)):
-                raise ValueError(
-                    f"`y` has classes not in `self.classes_`. `self.classes_` has "
-                    f"{self.classes_}. 'y' has {classes}."
-                )
-        if (
-            self._label_binarizer.y_type_ != "multilabel-indicator"
-            and len(self.classes_) < 2
-        ):
-            raise ValueError(
-                f"y contains only one class ({self.classes_[0]!r}); a classifier "
-                "needs samples of at least two classes."
-            )
-        return self._label_binarizer.transform(y).astype(bool)
-
-    def _encode_validation_targets(self, y):
-        check_labels(y, "y_val")
-        unseen = np.setdiff1d(unique_labels(y), self.classes_)
-        if len(unseen):
-            raise ValueError(
-                f"y_val has classes {unseen} that the training y does not have "
-                f"({self.classes_})."
-            )
-        return self._label_binarizer.transform(y).astype(float)
-
-    def _training_targets(self, Y, dtype):
-        Y = Y.astype(dtype)
-        if self.label_smoothing:
-            n_classes = Y.shape[1] if self.out_activation_ == "softmax" else 2
-            Y *= 1 - self.label_smoothing
-            Y += self.label_smoothing / n_classes
-        return Y
-
-    def _sample_weight(self, sample_weight, X, Y, incremental, class_weight=True):
-        sample_weight = super()._sample_weight(sample_weight, X, Y, incremental)
-        if class_weight and self.class_weight is not None:
-            sample_weight = self._class_weighted(sample_weight, Y, X.dtype)
-        if sample_weight is not None and not self._multilabel():
-            labels = self._labels_index(Y)
-            if (
-                len(np.unique(labels)) > 1
-                and len(np.unique(labels[sample_weight > 0])) < 2
-            ):
-                raise ValueError(
-                    "Only one class has a positive total sample_weight; a "
-                    "classifier needs weight on at least two classes."
-                )
-        return sample_weight
-
-    def _multilabel(self):
-        return self._label_binarizer.y_type_.startswith("multilabel")
-
-    @staticmethod
-    def _labels_index(Y):
-        """Class index of each row of the binarized targets."""
-        return Y.argmax(axis=1) if Y.shape[1] > 1 else Y[:, 0].astype(int)
-
-    def _class_weighted(self, sample_weight, Y, dtype):
-        """Sample weights times the weight of each sample's class.
-
-        'balanced' gives class k the weight S / (K S_k), with S_k the total
-        sample weight of class k, so weighting and repeating samples agree.
-        Each label of a multilabel target is a binary problem of its own, and
-        a sample's weights over the labels multiply.
-        """
-        sw = np.ones(len(Y), dtype=dtype) if sample_weight is None else sample_weight
-        if self._multilabel():
-            if self.class_weight != "balanced":
-                raise ValueError(
-                    "For multilabel targets class_weight must be 'balanced' or "
-                    f"None; got {self.class_weight!r}."
-                )
-            weights = np.prod(
-                [
-                    _balanced(Y[:, j].astype(int), 2, sw)[Y[:, j].astype(int)]
-                    for j in range(Y.shape[1])
-                ],
-                axis=0,
-            )
-        else:
-            labels = self._labels_index(Y)
-            if self.class_weight == "balanced":
-                per_class = _balanced(labels, len(self.classes_), sw)
-            else:
-                per_class = self._dict_class_weight()
-            weights = per_class[labels]
-        return sw * weights.astype(dtype)
-
-    def _dict_class_weight(self):
-        check_class_weight_values(self.class_weight)
-        unknown = set(self.class_weight) - set(self.classes_.tolist())
-        if unknown:
-            raise ValueError(
-                f"class_weight has labels {sorted(unknown, key=str)} that are not "
-                f"classes of y ({self.classes_.tolist()})."
-            )
-        return np.array([self.class_weight.get(c, 1.0) for c in self.classes_.tolist()])
 
     def _check_partial_fit_solver(self):
         super()._check_partial_fit_solver()
@@ -295,18 +165,6 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
                 "of class weights instead."
             )
         return True
-
-    def _score_output(self, output, y, sample_weight):
-        return accuracy_score(y, self._labels(output), sample_weight=sample_weight)
-
-    def _labels(self, output):
-        """Labels of network outputs, as ``LabelBinarizer.inverse_transform``
-        decodes them: the most probable class, or probability above 0.5."""
-        if self._multilabel():
-            return self._label_binarizer.inverse_transform(output)
-        if self.n_outputs_ == 1:
-            return self.classes_[(output[:, 0] > 0.5).astype(int)]
-        return self.classes_[output.argmax(axis=1)]
 
     # ----------------------------------------------------------------- API
     @with_callbacks
@@ -343,10 +201,9 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         self : BackpropClassifier
             The fitted estimator.
         """
-        validation = None
-        if X_val is not None or y_val is not None:
-            validation = (X_val, y_val, sample_weight_val)
-        return self._fit(X, y, sample_weight, incremental=False, validation=validation)
+        return self._fit(
+            X, y, sample_weight, X_val=X_val, y_val=y_val, sample_weight_val=sample_weight_val
+        )
 
     @available_if(lambda est: est._check_partial_fit_solver())
     @with_callbacks
@@ -374,13 +231,7 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         self : BackpropClassifier
             The updated estimator.
         """
-        if _check_partial_fit_first_call(self, classes):
-            self._label_binarizer = LabelBinarizer()
-            if type_of_target(y).startswith("multilabel"):
-                self._label_binarizer.fit(y)
-            else:
-                self._label_binarizer.fit(classes)
-        return self._fit(X, y, sample_weight=sample_weight, incremental=True)
+        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     def predict(self, X):
         """Predict class labels.
@@ -395,7 +246,8 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         y : ndarray of shape (n_samples,) or (n_samples, n_labels)
             Predicted labels.
         """
-        return self._labels(self._forward(X))
+        P = self._forward(X)  # checks that the estimator is fitted first
+        return self._targets().decode(P)
 
     def predict_proba(self, X):
         """Class probabilities.
@@ -413,14 +265,8 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
             clipped into ``[eps, 1 - eps]`` with ``eps`` the resolution of the
             model's dtype.
         """
-        # saturated outputs are clipped into (0, 1), so that predict_log_proba
-        # is finite and no class is ever certain
-        P = self._forward(X)
-        eps = np.finfo(P.dtype).eps
-        np.clip(P, eps, 1 - eps, out=P)
-        if self.n_outputs_ == 1:
-            return np.hstack([1 - P, P])
-        return P
+        P = self._forward(X)  # checks that the estimator is fitted first
+        return self._targets().probabilities(P)
 
     def predict_log_proba(self, X):
         """Logarithm of the class probabilities.
@@ -443,11 +289,3 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         tags.classifier_tags.multi_label = True
         return tags
 
-
-def _balanced(labels, n_classes, sample_weight):
-    """Per-class weights S / (K S_k) over the K classes of positive weight."""
-    totals = np.bincount(labels, weights=sample_weight, minlength=n_classes)
-    present = totals > 0
-    weights = np.zeros(n_classes)
-    weights[present] = totals.sum() / (present.sum() * totals[present])
-    return weights

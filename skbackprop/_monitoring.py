@@ -1,24 +1,21 @@
 """The validation set of a fit: where it comes from and how it is scored.
 
-The estimators hold out (:func:`validation_split`) or check
-(:func:`check_validation_set`) a validation set and hand the engine's training
-loop a scoring function (:func:`validation_scorer`); the loop scores it after
-every epoch, keeps the best weights and stops early.
+The estimators hold out (:func:`validation_split`) or check a validation set
+(:class:`Validation`) and hand the engine's training loop a scoring function
+(:func:`validation_scorer`); the loop scores it after every epoch, keeps the
+best weights and stops early.
 """
 
-import copy
 from dataclasses import dataclass
 
 import numpy as np
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import train_test_split
-from sklearn.utils.validation import column_or_1d, validate_data
-
-from ._validation import as_model_dtype, check_finite, check_numeric
+from sklearn.utils.metaestimators import available_if
 
 
 @dataclass
-class _Validation:
+class Validation:
     """A validation set: inputs, labels for scoring, encoded targets, weights."""
 
     X: object
@@ -27,42 +24,15 @@ class _Validation:
     sample_weight: np.ndarray = None
 
 
-def check_validation_set(estimator, X_val, y_val, sample_weight_val, dtype):
-    """Validate a user-supplied validation set like the training data."""
-    if X_val is None or y_val is None:
-        raise ValueError(
-            "X_val and y_val must be given together; got only "
-            f"{'X_val' if y_val is None else 'y_val'}."
-        )
-    check_numeric(X_val, "X_val")
-    check_finite(y_val, "y_val")
-    X_val, y_val = validate_data(
-        estimator,
-        X_val,
-        y_val,
-        reset=False,
-        accept_sparse=["csr", "csc"],
-        multi_output=True,
-        dtype=(np.float64, np.float32),
-    )
-    if y_val.ndim == 2 and y_val.shape[1] == 1:
-        y_val = column_or_1d(y_val)
-    X_val = as_model_dtype(X_val, dtype, "X_val")
-    Y_val = estimator._encode_validation_targets(y_val)
-    if sample_weight_val is not None:
-        sample_weight_val = estimator._sample_weight(
-            sample_weight_val, X_val, Y_val, incremental=True, class_weight=False
-        )
-    return _Validation(X_val, y_val, Y_val, sample_weight_val)
-
-
-def validation_split(estimator, X, Y, y, sample_weight, rng):
-    """Hold out ``validation_fraction`` of the data, stratified for classifiers.
+def validation_split(X, Y, y, sample_weight, *, fraction, stratify, rng):
+    """Hold out ``fraction`` of the data, stratified by ``stratify`` (or None).
 
     Indices are split so that the random stream matches sklearn's MLP.
+    Returns the training part ``(X, Y, sample_weight)`` and the
+    :class:`Validation` set.
     """
     n = X.shape[0]
-    n_val = max(2, int(np.ceil(estimator.validation_fraction * n)))
+    n_val = max(2, int(np.ceil(fraction * n)))
     if n - n_val < 1:
         raise ValueError(
             "The validation set is too small: early_stopping needs a validation "
@@ -70,7 +40,6 @@ def validation_split(estimator, X, Y, y, sample_weight, rng):
             f"{n} sample(s). Use more samples, pass X_val and y_val, or set "
             "early_stopping=False."
         )
-    stratify = Y.astype(bool) if estimator._stratify_validation() else None
     if stratify is not None and Y.shape[1] > 1 and not _can_stratify(Y, n_val):
         # sklearn splits multiclass targets at random: do so rather than
         # fail where it would not (binary targets fail as in sklearn)
@@ -85,34 +54,25 @@ def validation_split(estimator, X, Y, y, sample_weight, rng):
             "stratified by class: add samples of the rare class, pass X_val and "
             "y_val, or set early_stopping=False."
         ) from exc
-    sw = (
-        (None, None)
-        if sample_weight is None
-        else (sample_weight[train], sample_weight[val])
-    )
-    validation = _Validation(X[val], y[val], Y[val].astype(X.dtype, copy=False), sw[1])
+    sw = (None, None) if sample_weight is None else (sample_weight[train], sample_weight[val])
+    validation = Validation(X[val], y[val], Y[val].astype(X.dtype, copy=False), sw[1])
     return (X[train], Y[train], sw[0]), validation
 
 
-def validation_scorer(estimator, network, validation):
+def validation_scorer(network, validation, targets, scoring, estimator):
     """``validate() -> (val_loss, score)`` of the network's current weights.
 
-    The score is ``estimator.scoring`` on the validation set: the estimator's
-    default score of the network output, minus the loss for 'loss', or a
-    scikit-learn scorer, which is handed a copy of the estimator that predicts
-    with the weights being trained.
+    The score is ``scoring`` on the validation set: the encoder's default
+    score of the network output (None), minus the loss ('loss'), or a
+    scikit-learn scorer, which scores a :class:`LiveModel` of the network.
+    ``estimator`` only tells the scorer what kind of model it scores.
     """
-    scoring, kwargs = estimator.scoring, {}
+    kwargs = {}
     if validation.sample_weight is not None:
         kwargs["sample_weight"] = validation.sample_weight
     if scoring not in (None, "loss"):
-        scorer, current = (
-            check_scoring(estimator, scoring=scoring),
-            copy.copy(estimator),
-        )
-        current.coefs_, current.intercepts_ = network.coefs, network.intercepts
-        # the validation set is validated already: an array without names
-        current.__dict__.pop("feature_names_in_", None)
+        scorer = check_scoring(estimator, scoring=scoring)
+        model = LiveModel(network, targets, estimator.__sklearn_tags__())
 
     def validate():
         P = network.predict(validation.X)
@@ -120,14 +80,39 @@ def validation_scorer(estimator, network, validation):
             return np.nan, np.nan
         val_loss = network.mean_loss(validation.Y, P, validation.sample_weight)
         if scoring is None:
-            return val_loss, estimator._score_output(
-                P, validation.y, validation.sample_weight
-            )
+            return val_loss, targets.score(P, validation.y, validation.sample_weight)
         if scoring == "loss":
             return val_loss, -val_loss
-        return val_loss, float(scorer(current, validation.X, validation.y, **kwargs))
+        return val_loss, float(scorer(model, validation.X, validation.y, **kwargs))
 
     return validate
+
+
+class LiveModel:
+    """What a scikit-learn scorer asks of a fitted estimator, answered by the
+    network being trained and the fit's target encoder: its predictions with
+    the current weights, without copying or touching the estimator."""
+
+    def __init__(self, network, targets, tags):
+        self.network, self.targets, self.tags = network, targets, tags
+
+    def __sklearn_tags__(self):
+        return self.tags
+
+    @property
+    def classes_(self):
+        return self.targets.classes_
+
+    def predict(self, X):
+        return self.targets.decode(self.network.predict(X))
+
+    @available_if(lambda self: hasattr(self.targets, "probabilities"))
+    def predict_proba(self, X):
+        return self.targets.probabilities(self.network.predict(X))
+
+    @available_if(lambda self: hasattr(self.targets, "probabilities"))
+    def predict_log_proba(self, X):
+        return np.log(self.predict_proba(X))
 
 
 def _can_stratify(Y, n_val):

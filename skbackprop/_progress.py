@@ -1,9 +1,11 @@
 """What a fit reports after every epoch: callbacks and verbose output.
 
 One :class:`EpochReporter` serves a whole ``fit`` or ``partial_fit`` call as
-the events of the engine's training loop. It opens the estimator's root
-callback task (scikit-learn >= 1.9's ``sklearn.callback``), one subtask per
-epoch (per iteration for 'lbfgs'), and prints the verbose table.
+the events of the engine's training loop: when the loop begins it opens the
+estimator's root callback task (scikit-learn >= 1.9's ``sklearn.callback``),
+then one subtask per epoch (per iteration for 'lbfgs'), prints the verbose
+table, and closes the root task when the loop ends. Constructing it fires
+nothing.
 """
 
 
@@ -24,18 +26,27 @@ class EpochReporter:
         The network being trained, whose current weights callbacks see.
     state : skbackprop._engine.TrainingState
         The training record, whose current curves callbacks see.
+    targets : ClassTargets or ValueTargets
+        The fit's target encoder, whose fitted attributes (``classes_``)
+        callbacks see.
     """
 
-    def __init__(self, estimator, X, y, sample_weight, max_epochs, network, state):
+    def __init__(
+        self, estimator, X, y, sample_weight, max_epochs, network, state, targets
+    ):
         self.estimator, self.X, self.y = estimator, X, y
-        self.network, self.state = network, state
+        self.network, self.state, self.targets = network, state, targets
         self.metadata = (
             {} if sample_weight is None else {"sample_weight": sample_weight}
         )
-        self.context = estimator._init_callback_context(max_subtasks=max_epochs)
+        self.max_epochs, self.context, self.task = max_epochs, None, None
+
+    def fit_begin(self):
+        self.context = self.estimator._init_callback_context(
+            max_subtasks=self.max_epochs
+        )
         self._call("call_on_fit_task_begin", self.context)
-        self.task = None
-        if estimator.verbose >= 2:
+        if self.estimator.verbose >= 2:
             print(
                 # sklearn's verbose lines name epochs "Iteration" (n_iter_)
                 f"{'Iteration':>9} {'loss':>12} {'val_loss':>12} {'val_score':>10} "
@@ -53,11 +64,16 @@ class EpochReporter:
 
     def snapshot(self):
         """Fitted attributes of the current weights, for callbacks' estimators."""
+        network = self.network
         return {
-            "coefs_": [W.copy() for W in self.network.coefs],
-            "intercepts_": [b.copy() for b in self.network.intercepts],
+            "coefs_": [W.copy() for W in network.coefs],
+            "intercepts_": [b.copy() for b in network.intercepts],
+            "n_layers_": len(network.layer_units),
+            "n_outputs_": network.layer_units[-1],
+            "out_activation_": network.loss.out_activation,
             "n_iter_": self.state.n_iter,
             "loss_curve_": list(self.state.loss_curve),
+            **self.targets.fitted_attributes(),
         }
 
     def epoch_begin(self):
@@ -81,7 +97,7 @@ class EpochReporter:
             )
         )
 
-    def close(self):
+    def fit_end(self):
         self._call(
             "call_on_fit_task_end",
             self.context,

@@ -2,15 +2,13 @@
 
 from numbers import Real
 
-import numpy as np
 from sklearn.base import RegressorMixin
-from sklearn.metrics import r2_score
 from sklearn.utils.metaestimators import available_if
 
 from ._base import BaseBackprop
 from ._docstrings import fill_docstring
 from ._sklearn_compat import Interval, StrOptions, _fit_context, with_callbacks
-from ._validation import as_finite_targets
+from ._targets import ValueTargets
 
 
 @fill_docstring(default_score="the R2 score")
@@ -147,46 +145,8 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         self.max_grad_norm, self.scoring, self.dtype = max_grad_norm, scoring, dtype
         self.huber_delta, self.quantile = huber_delta, quantile
 
-    # ------------------------------------------------------------- targets
-    def _loss_name(self):
-        return self.loss
-
-    def _stratify_validation(self):
-        return False
-
-    def _loss_params(self):
-        return {"delta": self.huber_delta, "quantile": self.quantile}
-
-    def _encode_validation_targets(self, y):
-        return as_finite_targets(y, float, "y_val").reshape(len(y), -1)
-
-    def _validate_Xy(self, X, y, reset):
-        y_array = np.asarray(y) if not hasattr(y, "dtype") else y
-        if getattr(y_array, "dtype", None) is not None and y_array.dtype.kind in "OUSb":
-            try:
-                np.asarray(y_array, dtype=np.float64)
-            except (TypeError, ValueError):
-                raise ValueError(
-                    "BackpropRegressor needs numeric targets y, but y holds "
-                    f"non-numeric values such as {np.ravel(y_array)[:3].tolist()}. "
-                    "For class labels use BackpropClassifier."
-                ) from None
-        X, y = super()._validate_Xy(X, y, reset)
-        return X, as_finite_targets(y, X.dtype)
-
-    def _encode_targets(self, y, *, incremental, first_pass):
-        if self.loss == "poisson" and (y < 0).any():
-            raise ValueError(
-                f"loss='poisson' needs non-negative targets; y has minimum "
-                f"{y.min()}. Use loss='squared_error' or shift the targets."
-            )
-        return y.reshape(len(y), -1)
-
-    def _score_output(self, output, y, sample_weight):
-        return r2_score(y, self._values(output), sample_weight=sample_weight)
-
-    def _values(self, output):
-        return output.ravel() if self.n_outputs_ == 1 else output
+    def _target_encoder(self, fitted):
+        return ValueTargets(self.loss, self.huber_delta, self.quantile)
 
     # ----------------------------------------------------------------- API
     @with_callbacks
@@ -223,10 +183,9 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         self : BackpropRegressor
             The fitted estimator.
         """
-        validation = None
-        if X_val is not None or y_val is not None:
-            validation = (X_val, y_val, sample_weight_val)
-        return self._fit(X, y, sample_weight, incremental=False, validation=validation)
+        return self._fit(
+            X, y, sample_weight, X_val=X_val, y_val=y_val, sample_weight_val=sample_weight_val
+        )
 
     @available_if(lambda est: est._check_partial_fit_solver())
     @with_callbacks
@@ -250,7 +209,7 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         self : BackpropRegressor
             The updated estimator.
         """
-        return self._fit(X, y, sample_weight=sample_weight, incremental=True)
+        return self._fit(X, y, sample_weight, incremental=True)
 
     def predict(self, X):
         """Predict target values.
@@ -265,7 +224,8 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             Predicted values.
         """
-        return self._values(self._forward(X))
+        P = self._forward(X)  # checks that the estimator is fitted first
+        return self._targets().decode(P)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -5,11 +5,12 @@ settings on the same data; after a few epochs they must agree to ~1e-8 on the
 loss curve, the weights, the validation scores and the predictions.
 
 How the weights are made identical: each estimator is wrapped in a small test
-subclass whose ``_initialize`` (the method both libraries call once, at the
-start of a fresh fit) first lets the library draw its own initial weights, so
-that the random stream consumed before shuffling and the validation split is
-left untouched, and then overwrites ``coefs_`` / ``intercepts_`` with weights
-the test draws itself from a fixed seed. Training then runs from these weights
+subclass whose initialiser (sklearn's ``_initialize``, our
+``_initial_weights``: the method each library calls once, at the start of a
+fresh fit) first lets the library draw its own initial weights, so that the
+random stream consumed before shuffling and the validation split is left
+untouched, and then replaces them with weights the test draws itself from a
+fixed seed. Training then runs from these weights
 in both libraries. ``test_default_initial_weights_coincide`` checks separately
 that, with an int ``random_state``, our own initial draw already equals
 sklearn's.
@@ -69,11 +70,25 @@ class InjectInitialWeights:
             self._best_intercepts = [b.copy() for b in self.intercepts_]
 
 
-class OursClassifier(InjectInitialWeights, BackpropClassifier):
+class InjectOurInitialWeights:
+    """The same for skbackprop, whose initialiser returns the weights."""
+
+    inject = True
+
+    def _initial_weights(self, layer_units, dtype, rng):
+        coefs, intercepts = super()._initial_weights(layer_units, dtype, rng)
+        self.drawn_coefs_ = [W.copy() for W in coefs]
+        self.drawn_intercepts_ = [b.copy() for b in intercepts]
+        if not self.inject:
+            return coefs, intercepts
+        return initial_weights(layer_units)
+
+
+class OursClassifier(InjectOurInitialWeights, BackpropClassifier):
     pass
 
 
-class OursRegressor(InjectInitialWeights, BackpropRegressor):
+class OursRegressor(InjectOurInitialWeights, BackpropRegressor):
     pass
 
 
@@ -274,10 +289,10 @@ def test_parity_schedules_and_stopping(kind, learning_rate):
     assert_same(ours.best_loss_, theirs.best_loss_, "best_loss_")
     # the rates the two schedules ended with (sklearn keeps it on its optimizer)
     assert_same(
-        ours._schedule.learning_rate, theirs._optimizer.learning_rate, "learning_rate"
+        ours._training.schedule.learning_rate, theirs._optimizer.learning_rate, "learning_rate"
     )
     if learning_rate != "constant":
-        assert ours._schedule.learning_rate < 0.1
+        assert ours._training.schedule.learning_rate < 0.1
 
 
 @pytest.mark.parametrize("activation", ["identity", "logistic", "tanh", "relu"])

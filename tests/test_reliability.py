@@ -12,6 +12,7 @@ import sys
 import textwrap
 import warnings
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import joblib
 import numpy as np
@@ -20,6 +21,7 @@ from sklearn.base import clone
 from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils.fixes import parse_version
 
 from skbackprop import BackpropClassifier, BackpropRegressor
 
@@ -237,7 +239,7 @@ def test_round_trip_predicts_identically_and_continues_exactly(
     est = _estimator(Estimator, solver).fit(X, y)
     restored = _round_trips(tmp_path)[how](est)
     if solver != "lbfgs":  # saving must not turn the original's optimizer into a dict
-        assert not isinstance(est._optimizer, dict)
+        assert not isinstance(est._training.optimizer, dict)
     _assert_same_weights(est, restored)
     np.testing.assert_array_equal(restored.predict(X), est.predict(X))
     _assert_continues_identically(est, restored, X, y)
@@ -261,17 +263,17 @@ def _assert_continues_identically(est, restored, X, y):
 def test_pickling_keeps_the_optimizer_state_and_leaves_the_original_alone(solver):
     X, y = _data(BackpropRegressor)
     est = _estimator(BackpropRegressor, solver).fit(X, y)
-    optimizer, schedule = est._optimizer, est._schedule
-    restored = pickle.loads(pickle.dumps(est))
-    assert est._optimizer is optimizer and est._schedule is schedule
-    assert type(restored._optimizer) is type(optimizer)
-    assert type(restored._schedule) is type(schedule)
+    optimizer, schedule = est._training.optimizer, est._training.schedule
+    restored = pickle.loads(pickle.dumps(est))._training
+    assert est._training.optimizer is optimizer and est._training.schedule is schedule
+    assert type(restored.optimizer) is type(optimizer)
+    assert type(restored.schedule) is type(schedule)
     for name, value in vars(optimizer).items():
         if name.startswith("_"):  # scratch buffers: remade, not state
-            assert getattr(restored._optimizer, name).shape == value.shape
+            assert getattr(restored.optimizer, name).shape == value.shape
             continue
-        np.testing.assert_array_equal(getattr(restored._optimizer, name), value)
-    assert restored._schedule.learning_rate == schedule.learning_rate
+        np.testing.assert_array_equal(getattr(restored.optimizer, name), value)
+    assert restored.schedule.learning_rate == schedule.learning_rate
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
@@ -325,14 +327,37 @@ def test_saved_models_are_as_small_as_sklearns(tmp_path, epochs):
     assert pickle.loads(pickle.dumps(model)).history_[-1]["loss"] == model.loss_
 
 
-def test_models_saved_with_a_list_history_still_load():
-    X, y = make_classification(n_samples=60, n_features=4, random_state=0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        model = BackpropClassifier(hidden_layer_sizes=(4,), max_iter=3).fit(X, y)
-    state = model.__getstate__()
-    state["history_"] = list(model.history_)  # as files of earlier versions hold it
-    old = BackpropClassifier.__new__(BackpropClassifier)
-    old.__setstate__(state)
-    assert old.history_ == model.history_
-    np.testing.assert_array_equal(old.predict(X), model.predict(X))
+SAVED = Path(__file__).parent / "data" / "saved_by_0.1.0.dev0.pkl"
+
+
+@pytest.mark.skipif(
+    parse_version(np.__version__) < parse_version("2"),
+    reason="the files were written by numpy 2, whose pickles numpy 1 cannot read",
+)
+@pytest.mark.parametrize(
+    "name", ["classifier_adam", "classifier_sgd", "regressor_lbfgs", "regressor_adamw"]
+)
+@pytest.mark.parametrize("how", ["pickle", "skops"])
+def test_files_saved_before_the_training_record_still_load(name, how):
+    # written by the package before the training record (commit 25aa0f1): the
+    # record was spread over fitted attributes and _optimizer / _schedule
+    with open(SAVED, "rb") as f:
+        saved = pickle.load(f)[name]
+    if how == "pickle":
+        model = pickle.loads(saved["pickle"])
+    else:
+        sio = pytest.importorskip("skops.io", reason="skops is not installed")
+        untrusted = sio.get_untrusted_types(data=saved["skops"])
+        model = sio.loads(saved["skops"], trusted=untrusted)
+    np.testing.assert_array_equal(model.predict(saved["X"]), saved["predict"])
+    assert model.loss_curve_ == saved["loss_curve_"].tolist()
+    assert model.n_iter_ == saved["n_iter_"] == len(model.history_)
+    X = np.vstack([saved["X"]] * 3)
+    y = model.predict(X)
+    if name.startswith("regressor"):
+        y = y + 10.0  # away from the fitted values, so there is something to learn
+    if model.solver == "lbfgs":
+        model.set_params(warm_start=True, max_iter=2).fit(X, y)
+    else:  # the restored optimizer continues
+        model.set_params(early_stopping=False).partial_fit(X, y)
+    assert len(model.loss_curve_) > len(saved["loss_curve_"])

@@ -44,7 +44,9 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 
 import numpy as np
-from scipy.special import expit, xlogy
+from scipy.special import xlogy
+
+from .activations import identity, logistic
 
 
 @dataclass(frozen=True)
@@ -73,16 +75,8 @@ class Loss:
         )
 
 
-def _identity(Z):
-    return Z
-
-
 def _exp(Z):
     return np.exp(Z, out=Z)
-
-
-def _logistic(Z):
-    return expit(Z, out=Z)
 
 
 def _softmax(Z):
@@ -169,15 +163,15 @@ def pinball_gradient(Y, P, quantile=0.5, out=None):
 
 
 LOSSES = {
-    "squared_error": Loss(_identity, squared_error, residual, "identity"),
+    "squared_error": Loss(identity, squared_error, residual, "identity"),
     "poisson": Loss(_exp, poisson_deviance, residual, "exp"),
     "log_loss": Loss(_softmax, log_loss, residual, "softmax"),
-    "binary_log_loss": Loss(_logistic, binary_log_loss, residual, "logistic"),
+    "binary_log_loss": Loss(logistic, binary_log_loss, residual, "logistic"),
     "absolute_error": Loss(
-        _identity, absolute_error, absolute_error_gradient, "identity"
+        identity, absolute_error, absolute_error_gradient, "identity"
     ),
-    "huber": Loss(_identity, huber, huber_gradient, "identity", ("delta",)),
-    "quantile": Loss(_identity, pinball, pinball_gradient, "identity", ("quantile",)),
+    "huber": Loss(identity, huber, huber_gradient, "identity", ("delta",)),
+    "quantile": Loss(identity, pinball, pinball_gradient, "identity", ("quantile",)),
 }
 
 # Output activations by name, for prediction from fitted coefficients.

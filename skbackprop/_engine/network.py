@@ -17,8 +17,10 @@ sample weight is given) and :math:`S = \\sum_i s_i`, the objective is
         + \\frac{\\alpha}{2 S} \\sum_k \\lVert W_k \\rVert_F^2
 
 exactly as sklearn's MLP scales it. Backpropagation starts from the output
-delta :math:`\\delta_{out} = s_i (P - Y) / S` and applies each layer's
-backward in reverse order.
+delta :math:`\\delta_{out} = s_i \\, \\partial \\ell / \\partial z_i \\, / S`
+(the loss's gradient with respect to the output pre-activation: ``P - Y`` for
+the canonical link/loss pairs, the sign or clipped residual for the absolute,
+Huber and quantile losses) and applies each layer's backward in reverse order.
 """
 
 import numpy as np
@@ -173,18 +175,24 @@ class Network:
         dZ /= S
         self.backward(dZ, caches, workspace=ws)
         if alpha:
-            W, dW = self.params[: self.n_coef], self.grads[: self.n_coef]
-            loss += 0.5 * alpha * (W @ W) / S
-            dW += (alpha / S) * W  # d/dW of the L2 term
-        return float(loss)
+            dW = self.grads[: self.n_coef]
+            dW += (alpha / S) * self.params[: self.n_coef]  # d/dW of the L2 term
+        return float(loss + self.penalty(alpha, S))
 
     def objective(self, X, Y, sample_weight=None, alpha=0.0):
         """The objective ``L`` on all of ``X``, predicted in chunks, no gradient."""
         S = X.shape[0] if sample_weight is None else sample_weight.sum()
-        W = self.params[: self.n_coef]
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             loss = self.mean_loss(Y, self.predict(X), sample_weight)
-            return loss + 0.5 * alpha * float(W @ W) / S
+            return loss + self.penalty(alpha, S)
+
+    def penalty(self, alpha, S):
+        """The L2 term :math:`\\alpha \\sum_k \\lVert W_k \\rVert_F^2 / (2 S)`
+        (weights only, not the biases)."""
+        if not alpha:
+            return 0.0
+        W = self.params[: self.n_coef]
+        return 0.5 * alpha * float(W @ W) / S
 
     def mean_loss(self, Y, P, sample_weight=None):
         """The (sample-weighted) mean loss of outputs ``P``, without penalty."""

@@ -80,11 +80,11 @@ trainer = Trainer(net, OPTIMIZERS["adam"](net.params.size, np.float64),
                   SCHEDULES["constant"](0.01), alpha=0.1, batch_size=8,
                   shuffle=True, rng=rng)
 state = TrainingState()
-status = trainer.fit(X, Y, None, state, Monitor(), 2)
-assert (state.n_iter, len(state.history), status) == (2, 2, "max_iter")
-status, result = fit_lbfgs(net, X, Y, None, TrainingState(), Monitor(),
-                           alpha=0.1, max_iter=3, max_fun=100, tol=1e-4)
-assert np.isfinite(result.fun)
+result = trainer.fit(X, Y, None, state, Monitor(), 2)
+assert (state.n_iter, len(state.history), result.stop.value) == (2, 2, "max_iter")
+result = fit_lbfgs(net, X, Y, None, TrainingState(), Monitor(),
+                   alpha=0.1, max_iter=3, max_fun=100, tol=1e-4)
+assert np.isfinite(result.solver_result.fun)
 
 leaked = sorted(m for m in sys.modules if m == "sklearn" or m.startswith("sklearn."))
 # the sys.modules blocker leaves the key "sklearn" mapped to None: not a module

@@ -14,7 +14,9 @@ from skbackprop._engine.optimizers import SGD, Adam
 from skbackprop._engine.schedules import Adaptive, Constant
 from skbackprop._engine.trainer import (
     Monitor,
+    Stop,
     Trainer,
+    TrainingResult,
     TrainingState,
     blas_threads,
     fit_lbfgs,
@@ -52,6 +54,13 @@ class Events:
     def __init__(self, net, stop_at=None):
         self.net, self.stop_at = net, stop_at
         self.begun, self.records, self.params = 0, [], []
+        self.calls = []
+
+    def fit_begin(self):
+        self.calls.append("begin")
+
+    def fit_end(self):
+        self.calls.append("end")
 
     def epoch_begin(self):
         self.begun += 1
@@ -67,8 +76,8 @@ def test_fit_runs_max_epochs():
     net, X, Y = make_problem()
     trainer, state = make_trainer(net), TrainingState()
     events = Events(net)
-    status = trainer.fit(X, Y, None, state, Monitor(events=events), 5)
-    assert status == "max_iter"
+    result = trainer.fit(X, Y, None, state, Monitor(events=events), 5)
+    assert result.stop is Stop.MAX_ITER
     assert state.n_iter == 5 and state.t == 5 * N
     assert len(state.loss_curve) == 5 and state.loss == state.loss_curve[-1]
     assert [r["epoch"] for r in state.history] == [1, 2, 3, 4, 5]
@@ -83,7 +92,8 @@ def test_fit_runs_max_epochs():
     fresh, _, _ = make_problem()
     order = np.random.RandomState(0).permutation(N)[:BATCH]
     expected = fresh.loss_and_grads(X[order], Y[order], None, 1e-4)
-    np.testing.assert_allclose(trainer.first_loss, expected, rtol=1e-12)
+    np.testing.assert_allclose(result.initial_loss, expected, rtol=1e-12)
+    assert result.losses == state.loss_curve and events.calls == ["begin", "end"]
 
 
 def test_fit_converges_on_a_plateau_with_the_constant_schedule():
@@ -92,8 +102,8 @@ def test_fit_converges_on_a_plateau_with_the_constant_schedule():
     net, X, Y = make_problem()
     state = TrainingState()
     monitor = Monitor(tol=1e3, n_iter_no_change=2)
-    status = make_trainer(net).fit(X, Y, None, state, monitor, 50)
-    assert status == "converged"
+    result = make_trainer(net).fit(X, Y, None, state, monitor, 50)
+    assert result.stop is Stop.CONVERGED
     assert state.n_iter == 4 and len(state.loss_curve) == 4
     assert state.no_improvement_count == 3
 
@@ -102,10 +112,10 @@ def test_adaptive_schedule_lowers_the_rate_at_a_plateau_instead_of_stopping():
     net, X, Y = make_problem()
     state = TrainingState()
     monitor = Monitor(tol=1e3, n_iter_no_change=2)
-    status = make_trainer(net, schedule=Adaptive(0.01)).fit(
+    result = make_trainer(net, schedule=Adaptive(0.01)).fit(
         X, Y, None, state, monitor, 8
     )
-    assert status == "max_iter" and state.n_iter == 8
+    assert result.stop is Stop.MAX_ITER and state.n_iter == 8
     # the rate of each epoch: divided by 5 after epochs 4 and 7, the count
     # of epochs without improvement starting over each time
     rates = [record["learning_rate"] for record in state.history]
@@ -116,8 +126,8 @@ def test_adaptive_schedule_lowers_the_rate_at_a_plateau_instead_of_stopping():
 def test_fit_stops_when_an_event_handler_asks():
     net, X, Y = make_problem()
     events, state = Events(net, stop_at=3), TrainingState()
-    status = make_trainer(net).fit(X, Y, None, state, Monitor(events=events), 10)
-    assert status == "stopped"
+    result = make_trainer(net).fit(X, Y, None, state, Monitor(events=events), 10)
+    assert result.stop is Stop.STOPPED
     assert state.n_iter == 3 and events.begun == 3 and len(state.history) == 3
     # the weights of the epoch that asked to stop
     np.testing.assert_array_equal(net.params, events.params[-1])
@@ -131,8 +141,8 @@ def test_fit_rolls_back_a_divergence(lr):
     optimizer = SGD(net.params.size, np.float64, momentum=0.9)
     trainer = make_trainer(net, lr=lr, optimizer=optimizer)
     with np.errstate(all="raise"):  # the engine silences its own overflow
-        status = trainer.fit(X, Y, None, state, Monitor(events=events), 20)
-    assert status == "diverged"
+        result = trainer.fit(X, Y, None, state, Monitor(events=events), 20)
+    assert result.stop is Stop.DIVERGED
     assert np.isfinite(net.params).all() and np.isfinite(state.loss_curve).all()
     # back on the weights of a completed epoch or the initial ones, whose loss
     # on all the data is state.loss
@@ -162,8 +172,8 @@ def test_fit_returns_interrupted_on_the_last_complete_epoch():
     optimizer = InterruptingAdam(net.params.size, at=2 * steps_per_epoch + 2)
     events, state = Events(net), TrainingState()
     trainer = make_trainer(net, optimizer=optimizer)
-    status = trainer.fit(X, Y, None, state, Monitor(events=events), 10)
-    assert status == "interrupted"
+    result = trainer.fit(X, Y, None, state, Monitor(events=events), 10)
+    assert result.stop is Stop.INTERRUPTED
     assert state.n_iter == 2 and len(state.loss_curve) == 2
     # the steps of the interrupted epoch are undone
     np.testing.assert_array_equal(net.params, events.params[-1])
@@ -173,9 +183,9 @@ def test_fit_returns_interrupted_on_the_last_complete_epoch():
 def test_training_state_accumulates_across_calls():
     net, X, Y = make_problem()
     trainer, state = make_trainer(net), TrainingState()
-    assert trainer.fit(X, Y, None, state, Monitor(), 3) == "max_iter"
+    assert trainer.fit(X, Y, None, state, Monitor(), 3).stop is Stop.MAX_ITER
     first_curve = list(state.loss_curve)
-    assert trainer.fit(X, Y, None, state, Monitor(), 2) == "max_iter"
+    assert trainer.fit(X, Y, None, state, Monitor(), 2).stop is Stop.MAX_ITER
     assert state.n_iter == 2  # the epochs of the last call, as in sklearn
     assert state.t == 5 * N
     assert state.loss_curve[:3] == first_curve and len(state.loss_curve) == 5
@@ -240,7 +250,7 @@ def test_fit_ends_on_the_best_validation_weights():
     events, state = Events(net), TrainingState()
     scores = [0.1, 0.3, 0.2, 0.25, 0.0]
     monitor = Monitor(validate=scripted(scores), events=events)
-    assert make_trainer(net).fit(X, Y, None, state, monitor, 5) == "max_iter"
+    assert make_trainer(net).fit(X, Y, None, state, monitor, 5).stop is Stop.MAX_ITER
     assert state.best_iteration == 2
     np.testing.assert_array_equal(net.params, events.params[1])
     assert not np.array_equal(net.params, events.params[-1])
@@ -254,10 +264,11 @@ def test_max_grad_norm_clips_each_step():
     trainer = make_trainer(
         net, lr=1.0, optimizer=optimizer, batch_size=N, max_grad_norm=1e-3
     )
-    trainer.fit(X, Y, None, TrainingState(), Monitor(), 1)
+    state = TrainingState()
+    trainer.fit(X, Y, None, state, Monitor(), 1)
     # one full-batch step of lr 1 along a gradient of norm at most 1e-3
     np.testing.assert_allclose(np.linalg.norm(net.params - before), 1e-3, rtol=1e-9)
-    assert trainer.grad_norm > 1e-3  # the norm before clipping
+    assert state.history[-1]["grad_norm"] > 1e-3  # the norm before clipping
 
 
 # ----------------------------------------------------------------- L-BFGS
@@ -279,13 +290,13 @@ def _lbfgs(net, X, Y, state, monitor, max_iter=100, tol=0):
 def test_fit_lbfgs_stops_at_max_iter_and_records_iterations():
     net, X, Y = make_problem()
     state = TrainingState()
-    status, result = fit_lbfgs(
+    result = fit_lbfgs(
         net, X, Y, None, state, Monitor(), alpha=1e-4, max_iter=3, max_fun=1000, tol=0
     )
-    assert status == "max_iter" and result.nit == 3
+    assert result.stop is Stop.MAX_ITER and result.solver_result.nit == 3
     assert state.n_iter == 3 and len(state.loss_curve) == 3
     assert [r["epoch"] for r in state.history] == [1, 2, 3]
-    np.testing.assert_array_equal(net.params, result.x)
+    np.testing.assert_array_equal(net.params, result.solver_result.x)
     np.testing.assert_allclose(state.loss, net.objective(X, Y, None, 1e-4))
     assert state.loss_curve[-1] < state.loss_curve[0]
 
@@ -293,9 +304,9 @@ def test_fit_lbfgs_stops_at_max_iter_and_records_iterations():
 def test_fit_lbfgs_converges():
     net, X, Y = make_problem()
     state = TrainingState()
-    status, result = _lbfgs(net, X, Y, state, Monitor(), max_iter=500, tol=1e-2)
-    assert status == "converged" and result.success
-    assert 0 < state.n_iter == result.nit < 500
+    result = _lbfgs(net, X, Y, state, Monitor(), max_iter=500, tol=1e-2)
+    assert result.stop is Stop.CONVERGED and result.solver_result.success
+    assert 0 < state.n_iter == result.solver_result.nit < 500
     assert len(state.loss_curve) == state.n_iter
     assert state.best_loss == min(state.loss_curve)
 
@@ -303,8 +314,8 @@ def test_fit_lbfgs_converges():
 def test_fit_lbfgs_stops_when_an_event_handler_asks():
     net, X, Y = make_problem()
     events, state = Events(net, stop_at=2), TrainingState()
-    status, _ = _lbfgs(net, X, Y, state, Monitor(events=events), max_iter=100, tol=0)
-    assert status == "stopped" and state.n_iter == 2
+    result = _lbfgs(net, X, Y, state, Monitor(events=events), max_iter=100, tol=0)
+    assert result.stop is Stop.STOPPED and state.n_iter == 2
 
 
 # ------------------------------------------------------------ BLAS threads
@@ -341,10 +352,10 @@ class InterruptingEvents(Events):
 def test_fit_lbfgs_returns_interrupted_on_the_last_iterate():
     net, X, Y = make_problem()
     events, state = InterruptingEvents(net, at=3), TrainingState()
-    status, result = _lbfgs(
+    result = _lbfgs(
         net, X, Y, state, Monitor(events=events), max_iter=100, tol=0
     )
-    assert status == "interrupted" and result is None
+    assert result.stop is Stop.INTERRUPTED and result.solver_result is None
     assert state.n_iter == 3
     np.testing.assert_array_equal(net.params, events.params[-1])
     np.testing.assert_allclose(state.loss, net.objective(X, Y, None, 1e-4))
@@ -354,10 +365,28 @@ def test_fit_returns_interrupted_when_the_interrupt_comes_between_batches():
     net, X, Y = make_problem()
     events, state = InterruptingEvents(net, at=2), TrainingState()
     try:
-        status = make_trainer(net).fit(X, Y, None, state, Monitor(events=events), 5)
+        result = make_trainer(net).fit(X, Y, None, state, Monitor(events=events), 5)
     except KeyboardInterrupt:  # re-raised, it would end the whole pytest session
         pytest.fail("KeyboardInterrupt escaped Trainer.fit")
-    assert status == "interrupted"
+    assert result.stop is Stop.INTERRUPTED
     # epoch 2's batches completed and it is in the curve: its weights are kept
     assert state.n_iter == len(state.loss_curve) == 2
     np.testing.assert_array_equal(net.params, events.params[1])
+
+
+def test_monitor_early_stopping_needs_a_validation_function():
+    with pytest.raises(ValueError, match="needs validate"):
+        Monitor(early_stopping=True)
+
+
+@pytest.mark.parametrize(
+    "losses, initial, expected",
+    [([0.5, 0.4], 1.0, False), ([2.0, 1.5], 1.0, True), ([0.9, 1.2], 1.0, True),
+     ([1.0], 1.0, False), ([], 1.0, False)],
+)
+def test_never_improved_compares_the_epochs_with_the_initial_loss(
+    losses, initial, expected
+):
+    # a one-batch epoch's loss is the initial loss itself: later epochs decide
+    result = TrainingResult(Stop.MAX_ITER, initial, losses)
+    assert result.never_improved() is expected
