@@ -100,8 +100,7 @@ def _checked_sample_weight(sample_weight, X):
         raise ValueError("sample_weight must be finite; it contains NaN or inf.")
     if sample_weight.sum() <= 0:
         raise ValueError(
-            "sample_weight sums to zero: at least one sample needs a positive "
-            "weight."
+            "sample_weight sums to zero: at least one sample needs a positive weight."
         )
     return sample_weight
 
@@ -247,20 +246,36 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         network = self._build(layer_units, targets, X.dtype, rng, fresh)
         if validation is None and self.early_stopping and self.solver != "lbfgs":
             (X, Y, sample_weight), validation = validation_split(
-                X, Y, y, sample_weight, fraction=self.validation_fraction,
-                stratify=targets.stratify(Y), rng=rng,
+                X,
+                Y,
+                y,
+                sample_weight,
+                fraction=self.validation_fraction,
+                stratify=targets.stratify(Y),
+                rng=rng,
             )
         record = self._new_record() if fresh else self._training
         events = EpochReporter(
-            self, X, y, sample_weight, self._max_epochs(incremental), network, record,
+            self,
+            X,
+            y,
+            sample_weight,
+            self._max_epochs(incremental),
+            network,
+            record,
             targets,
         )
         Y = targets.training_targets(Y, X.dtype)
         try:
             with limit_blas_threads(layer_units, self._rows_per_step(X.shape[0])):
                 result = self._train(
-                    network, X, Y, sample_weight, record,
-                    self._monitor(network, validation, targets, events), rng,
+                    network,
+                    X,
+                    Y,
+                    sample_weight,
+                    record,
+                    self._monitor(network, validation, targets, events),
+                    rng,
                     incremental,
                 )
         finally:
@@ -401,8 +416,15 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         """Run the engine's training loop; returns its :class:`TrainingResult`."""
         if self.solver == "lbfgs":
             return fit_lbfgs(
-                network, X, Y, sample_weight, record, monitor,
-                alpha=self.alpha, max_iter=self.max_iter, max_fun=self.max_fun,
+                network,
+                X,
+                Y,
+                sample_weight,
+                record,
+                monitor,
+                alpha=self.alpha,
+                max_iter=self.max_iter,
+                max_fun=self.max_fun,
                 tol=self.tol,
             )
         trainer = self._trainer(network, X, record, rng, incremental)

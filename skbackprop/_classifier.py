@@ -202,7 +202,12 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
             The fitted estimator.
         """
         return self._fit(
-            X, y, sample_weight, X_val=X_val, y_val=y_val, sample_weight_val=sample_weight_val
+            X,
+            y,
+            sample_weight,
+            X_val=X_val,
+            y_val=y_val,
+            sample_weight_val=sample_weight_val,
         )
 
     @available_if(lambda est: est._check_partial_fit_solver())
@@ -288,4 +293,3 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
         return tags
-

@@ -54,7 +54,11 @@ def validation_split(X, Y, y, sample_weight, *, fraction, stratify, rng):
             "stratified by class: add samples of the rare class, pass X_val and "
             "y_val, or set early_stopping=False."
         ) from exc
-    sw = (None, None) if sample_weight is None else (sample_weight[train], sample_weight[val])
+    sw = (
+        (None, None)
+        if sample_weight is None
+        else (sample_weight[train], sample_weight[val])
+    )
     validation = Validation(X[val], y[val], Y[val].astype(X.dtype, copy=False), sw[1])
     return (X[train], Y[train], sw[0]), validation
 

@@ -184,7 +184,12 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
             The fitted estimator.
         """
         return self._fit(
-            X, y, sample_weight, X_val=X_val, y_val=y_val, sample_weight_val=sample_weight_val
+            X,
+            y,
+            sample_weight,
+            X_val=X_val,
+            y_val=y_val,
+            sample_weight_val=sample_weight_val,
         )
 
     @available_if(lambda est: est._check_partial_fit_solver())

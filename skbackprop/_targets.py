@@ -96,7 +96,9 @@ class ClassTargets:
     def loss(self):
         """The engine's loss: softmax with log loss for one label of several
         classes, a logistic output per label otherwise."""
-        return "log_loss" if self.binarizer.y_type_ == "multiclass" else "binary_log_loss"
+        return (
+            "log_loss" if self.binarizer.y_type_ == "multiclass" else "binary_log_loss"
+        )
 
     loss_params = {}
 

@@ -289,7 +289,9 @@ def test_parity_schedules_and_stopping(kind, learning_rate):
     assert_same(ours.best_loss_, theirs.best_loss_, "best_loss_")
     # the rates the two schedules ended with (sklearn keeps it on its optimizer)
     assert_same(
-        ours._training.schedule.learning_rate, theirs._optimizer.learning_rate, "learning_rate"
+        ours._training.schedule.learning_rate,
+        theirs._optimizer.learning_rate,
+        "learning_rate",
     )
     if learning_rate != "constant":
         assert ours._training.schedule.learning_rate < 0.1

@@ -3,7 +3,8 @@
 Each optimizer works on the network's flat parameter vector, so one step is a
 handful of vector operations whatever the number of layers. Its state (moments,
 velocities, step count) is a few arrays and numbers, kept between steps and
-across ``partial_fit`` calls.
+across ``partial_fit`` calls; the constructor takes it back (``velocity=``,
+``m=``, ...), which is how a saved optimizer is restored.
 """
 
 import math
@@ -24,9 +25,11 @@ class SGD:
         \\theta \\leftarrow \\theta + \\mu v - \\eta g
     """
 
-    def __init__(self, n_params, dtype, momentum=0.9, nesterov=True):
+    def __init__(
+        self, n_params=0, dtype=None, momentum=0.9, nesterov=True, *, velocity=None
+    ):
         self.momentum, self.nesterov = momentum, nesterov
-        self.velocity = np.zeros(n_params, dtype=dtype)
+        self.velocity = _zeros_or(velocity, n_params, dtype)
 
     def step(self, params, grads, lr):
         v, mu = self.velocity, self.momentum
@@ -57,15 +60,23 @@ class Adam:
     vector of every parameter, made and freed several times per batch.
     """
 
-    def __init__(self, n_params, dtype, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
+    def __init__(
+        self,
+        n_params=0,
+        dtype=None,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        *,
+        m=None,
+        v=None,
+        t=0,
+    ):
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
-        self.m = np.zeros(n_params, dtype=dtype)
-        self.v = np.zeros(n_params, dtype=dtype)
-        self.t = 0
-        self._make_scratch()
-
-    def _make_scratch(self):
-        self._s = np.empty_like(self.m)  # not part of the state
+        self.m = _zeros_or(m, n_params, dtype)
+        self.v = _zeros_or(v, n_params, dtype)
+        self.t = t
+        self._s = np.empty_like(self.m)  # scratch, not part of the state
 
     def step(self, params, grads, lr):
         self.t += 1
@@ -90,10 +101,10 @@ class AdamW(Adam):
         W \\leftarrow (1 - \\eta \\lambda) W, \\quad\\text{then the Adam step}
     """
 
-    def __init__(self, n_params, dtype, weight_decay=0.0, n_decay=None, **adam):
+    def __init__(self, n_params=0, dtype=None, weight_decay=0.0, n_decay=None, **adam):
         super().__init__(n_params, dtype, **adam)
         self.weight_decay = weight_decay
-        self.n_decay = n_params if n_decay is None else n_decay
+        self.n_decay = self.m.size if n_decay is None else n_decay
 
     def step(self, params, grads, lr):
         params[: self.n_decay] *= 1 - lr * self.weight_decay
@@ -111,17 +122,19 @@ class RMSprop:
         \\theta \\leftarrow \\theta - \\eta \\frac{g}{\\sqrt{v} + \\epsilon}
     """
 
-    def __init__(self, n_params, dtype, rho=0.9, epsilon=1e-8):
+    def __init__(self, n_params=0, dtype=None, rho=0.9, epsilon=1e-8, *, v=None):
         self.rho, self.epsilon = rho, epsilon
-        self.v = np.zeros(n_params, dtype=dtype)
-        self._make_scratch()
-
-    def _make_scratch(self):
-        self._s = np.empty_like(self.v)  # not part of the state
+        self.v = _zeros_or(v, n_params, dtype)
+        self._s = np.empty_like(self.v)  # scratch, not part of the state
 
     def step(self, params, grads, lr):
         _moving_average(self.v, self.rho, np.square(grads, out=self._s), self._s)
         _rms_step(params, grads, self.v, self.epsilon, lr, self._s)
+
+
+def _zeros_or(state, n_params, dtype):
+    """A restored state vector as it is, or a fresh one of zeros."""
+    return np.zeros(n_params, dtype=dtype) if state is None else state
 
 
 def _moving_average(avg, decay, x, scratch):

@@ -1,8 +1,9 @@
 """Learning-rate schedules. They know nothing of optimizers.
 
-A schedule exposes ``learning_rate``, counts the epochs it has run and
-updates the rate in ``epoch_end(t)`` (``t`` counts the samples seen so far),
-and answers ``on_plateau()`` when the monitored quantity stopped improving:
+A schedule exposes ``learning_rate``, counts the epochs it has run (its
+constructor takes the count and the rate back, which is how a saved schedule
+is restored), updates the rate in ``epoch_end(t)`` (``t`` counts the samples
+seen so far), and answers ``on_plateau()`` when the monitored quantity stopped improving:
 ``True`` to go on training (it lowered the rate), ``False`` to stop.
 """
 
@@ -12,11 +13,20 @@ import math
 class Constant:
     """:math:`\\eta_t = \\eta_0`."""
 
-    epoch = 0  # for schedules saved before they counted their epochs
-
-    def __init__(self, learning_rate_init, *, power_t=0.5, n_epochs=200):
-        self.learning_rate_init = self.learning_rate = learning_rate_init
-        self.power_t, self.n_epochs, self.epoch = power_t, n_epochs, 0
+    def __init__(
+        self,
+        learning_rate_init,
+        *,
+        power_t=0.5,
+        n_epochs=200,
+        epoch=0,
+        learning_rate=None,
+    ):
+        self.learning_rate_init = learning_rate_init
+        self.learning_rate = (
+            learning_rate_init if learning_rate is None else learning_rate
+        )
+        self.power_t, self.n_epochs, self.epoch = power_t, n_epochs, epoch
 
     def epoch_end(self, t):
         self.epoch += 1
@@ -68,9 +78,9 @@ class Warmup:
     wrapped schedule runs, counting its epochs from the end of the warm-up.
     """
 
-    def __init__(self, schedule, warmup_epochs):
+    def __init__(self, schedule, warmup_epochs, epochs_done=0):
         self.schedule, self.warmup_epochs = schedule, warmup_epochs
-        self.epochs_done = 0
+        self.epochs_done = epochs_done
 
     @property
     def learning_rate(self):

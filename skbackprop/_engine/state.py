@@ -2,8 +2,9 @@
 
 A state is the object's registry key and its attributes (arrays, numbers, and
 the states of the objects it wraps), so a file holding it loads trusting no
-engine class; scratch buffers (names starting with "_") are remade, not
-stored. Restored, the object continues exactly where it stopped.
+engine class; scratch buffers (names starting with "_") are not stored. Each
+kind's constructor takes its attributes back by name, so restoring is a
+constructor call, and the object continues exactly where it stopped.
 """
 
 from .optimizers import OPTIMIZERS
@@ -26,10 +27,9 @@ def from_state(state):
     """The object that :func:`to_state` described."""
     attributes = dict(state)
     cls = KINDS[attributes.pop("kind")]
-    obj = cls.__new__(cls)
-    vars(obj).update(
-        {k: from_state(v) if isinstance(v, dict) else v for k, v in attributes.items()}
+    return cls(
+        **{
+            k: from_state(v) if isinstance(v, dict) else v
+            for k, v in attributes.items()
+        }
     )
-    if hasattr(obj, "_make_scratch"):
-        obj._make_scratch()
-    return obj

@@ -79,11 +79,3 @@ def test_schedule_state_is_plain_numbers():
 
 def test_every_kind_is_an_optimizer_a_schedule_or_the_warmup():
     assert set(KINDS) == set(OPTIMIZERS) | set(SCHEDULES) | {"warmup"}
-
-
-def test_schedule_saved_without_an_epoch_count_still_steps():
-    state = to_state(make_schedule("cosine", 0.1, n_epochs=10))
-    del state["epoch"]  # as files of earlier versions hold it
-    restored = from_state(state)
-    restored.epoch_end(100)
-    assert restored.epoch == 1 and restored.learning_rate < 0.1

@@ -352,9 +352,7 @@ class InterruptingEvents(Events):
 def test_fit_lbfgs_returns_interrupted_on_the_last_iterate():
     net, X, Y = make_problem()
     events, state = InterruptingEvents(net, at=3), TrainingState()
-    result = _lbfgs(
-        net, X, Y, state, Monitor(events=events), max_iter=100, tol=0
-    )
+    result = _lbfgs(net, X, Y, state, Monitor(events=events), max_iter=100, tol=0)
     assert result.stop is Stop.INTERRUPTED and result.solver_result is None
     assert state.n_iter == 3
     np.testing.assert_array_equal(net.params, events.params[-1])
@@ -381,8 +379,13 @@ def test_monitor_early_stopping_needs_a_validation_function():
 
 @pytest.mark.parametrize(
     "losses, initial, expected",
-    [([0.5, 0.4], 1.0, False), ([2.0, 1.5], 1.0, True), ([0.9, 1.2], 1.0, True),
-     ([1.0], 1.0, False), ([], 1.0, False)],
+    [
+        ([0.5, 0.4], 1.0, False),
+        ([2.0, 1.5], 1.0, True),
+        ([0.9, 1.2], 1.0, True),
+        ([1.0], 1.0, False),
+        ([], 1.0, False),
+    ],
 )
 def test_never_improved_compares_the_epochs_with_the_initial_loss(
     losses, initial, expected
