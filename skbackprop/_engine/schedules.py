@@ -3,8 +3,9 @@
 A schedule exposes ``learning_rate``, counts the epochs it has run (its
 constructor takes the count and the rate back, which is how a saved schedule
 is restored), updates the rate in ``epoch_end(t)`` (``t`` counts the samples
-seen so far), and answers ``on_plateau()`` when the monitored quantity stopped improving:
-``True`` to go on training (it lowered the rate), ``False`` to stop.
+seen so far), and answers ``on_plateau()`` when the monitored quantity
+stopped improving: ``True`` to go on training (it lowered the rate),
+``False`` to stop.
 """
 
 import math
