@@ -10,6 +10,7 @@ the engine.
 import warnings
 import zlib
 from abc import ABCMeta, abstractmethod
+from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
@@ -86,6 +87,16 @@ def _check_hidden_layer_sizes(hidden_layer_sizes):
             f"positive ints, one per hidden layer; got {hidden_layer_sizes!r}."
         )
     return [int(s) for s in sizes]
+
+
+@dataclass
+class _TrainingData:
+    """The validated training data: inputs, labels, encoded targets, weights."""
+
+    X: object
+    y: np.ndarray
+    Y: np.ndarray
+    sample_weight: np.ndarray = None
 
 
 def _checked_sample_weight(sample_weight, X):
@@ -231,59 +242,33 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     ):
         """validate -> encode -> build -> train -> store -> warn."""
         fresh = not hasattr(self, "coefs_") or not (incremental or self.warm_start)
-        X, y, sample_weight = self._validate_training_data(X, y, sample_weight, fresh)
+        X, y, sample_weight = self._validate_training_data(
+            X, y, sample_weight, fresh, incremental
+        )
         targets, y, Y = self._encode(y, X.dtype, fresh, incremental, classes)
         sample_weight = targets.weigh(sample_weight, Y, X.dtype)
         validation = self._validation_set(X_val, y_val, sample_weight_val, X, targets)
-        if self.early_stopping and incremental:
-            raise ValueError(
-                "partial_fit does not support early_stopping=True: set "
-                "early_stopping=False or call fit."
-            )
         rng = check_random_state(self.random_state)
-        hidden = _check_hidden_layer_sizes(self.hidden_layer_sizes)
-        layer_units = [X.shape[1], *hidden, Y.shape[1]]
-        network = self._build(layer_units, targets, X.dtype, rng, fresh)
-        if validation is None and self.early_stopping and self.solver != "lbfgs":
-            (X, Y, sample_weight), validation = validation_split(
-                X,
-                Y,
-                y,
-                sample_weight,
-                fraction=self.validation_fraction,
-                stratify=targets.stratify(Y),
-                rng=rng,
-            )
-        record = self._new_record() if fresh else self._training
-        events = EpochReporter(
-            self,
-            X,
-            y,
-            sample_weight,
-            self._max_epochs(incremental),
-            network,
-            record,
-            targets,
+        network = self._build(X.shape[1], Y.shape[1], targets, X.dtype, rng, fresh)
+        data, validation = self._hold_out(
+            _TrainingData(X, y, Y, sample_weight), validation, targets, rng
         )
-        Y = targets.training_targets(Y, X.dtype)
+        record = self._new_record() if fresh else self._training
         try:
-            with limit_blas_threads(layer_units, self._rows_per_step(X.shape[0])):
-                result = self._train(
-                    network,
-                    X,
-                    Y,
-                    sample_weight,
-                    record,
-                    self._monitor(network, validation, targets, events),
-                    rng,
-                    incremental,
-                )
+            result = self._train(
+                network, data, validation, targets, record, rng, incremental
+            )
         finally:
             self._store(network, record, targets)
         self._warn(result, incremental)
         return self
 
-    def _validate_training_data(self, X, y, sample_weight, fresh):
+    def _validate_training_data(self, X, y, sample_weight, fresh, incremental):
+        if self.early_stopping and incremental:
+            raise ValueError(
+                "partial_fit does not support early_stopping=True: set "
+                "early_stopping=False or call fit."
+            )
         X, y = self._validate_Xy(X, y, reset=fresh)
         if not fresh:
             X = as_model_dtype(X, self.coefs_[0].dtype)
@@ -351,8 +336,10 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 f"Invalid validation set (X_val, y_val, sample_weight_val): {exc}"
             ) from exc
 
-    def _build(self, layer_units, targets, dtype, rng, fresh):
+    def _build(self, n_features, n_outputs, targets, dtype, rng, fresh):
         """The engine's network, with fresh weights or the fitted ones."""
+        hidden = _check_hidden_layer_sizes(self.hidden_layer_sizes)
+        layer_units = [n_features, *hidden, n_outputs]
         if fresh:
             coefs, intercepts = self._initial_weights(layer_units, dtype, rng)
         else:
@@ -388,6 +375,21 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 f"{fitted}."
             )
 
+    def _hold_out(self, data, validation, targets, rng):
+        """Split off the early-stopping validation set, unless one is given."""
+        if validation is not None or not self.early_stopping or self.solver == "lbfgs":
+            return data, validation
+        train, validation = validation_split(
+            data.X,
+            data.y,
+            data.Y,
+            data.sample_weight,
+            fraction=self.validation_fraction,
+            stratify=targets.stratify(data.Y),
+            rng=rng,
+        )
+        return _TrainingData(*train), validation
+
     def _new_record(self):
         """An empty training record; sklearn's MLP has no best_loss_ when it
         stops on a validation score."""
@@ -412,25 +414,34 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             verbose=self.verbose,
         )
 
-    def _train(self, network, X, Y, sample_weight, record, monitor, rng, incremental):
+    def _train(self, network, data, validation, targets, record, rng, incremental):
         """Run the engine's training loop; returns its :class:`TrainingResult`."""
-        if self.solver == "lbfgs":
-            return fit_lbfgs(
-                network,
-                X,
-                Y,
-                sample_weight,
-                record,
-                monitor,
-                alpha=self.alpha,
-                max_iter=self.max_iter,
-                max_fun=self.max_fun,
-                tol=self.tol,
-            )
-        trainer = self._trainer(network, X, record, rng, incremental)
-        result = trainer.fit(
-            X, Y, sample_weight, record, monitor, self._max_epochs(incremental)
+        X, sample_weight, max_epochs = (
+            data.X,
+            data.sample_weight,
+            self._max_epochs(incremental),
         )
+        events = EpochReporter(
+            self, X, data.y, sample_weight, max_epochs, network, record, targets
+        )
+        monitor = self._monitor(network, validation, targets, events)
+        Y = targets.training_targets(data.Y, X.dtype)
+        with limit_blas_threads(network.layer_units, self._rows_per_step(len(Y))):
+            if self.solver == "lbfgs":
+                return fit_lbfgs(
+                    network,
+                    X,
+                    Y,
+                    sample_weight,
+                    record,
+                    monitor,
+                    alpha=self.alpha,
+                    max_iter=self.max_iter,
+                    max_fun=self.max_fun,
+                    tol=self.tol,
+                )
+            trainer = self._trainer(network, X, record, rng, incremental)
+            result = trainer.fit(X, Y, sample_weight, record, monitor, max_epochs)
         if result.stop is Stop.DIVERGED and not np.isfinite(record.loss):
             # not even the initial weights fit the data without overflowing:
             # raise the error predict would give

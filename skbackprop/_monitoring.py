@@ -24,11 +24,11 @@ class Validation:
     sample_weight: np.ndarray = None
 
 
-def validation_split(X, Y, y, sample_weight, *, fraction, stratify, rng):
+def validation_split(X, y, Y, sample_weight, *, fraction, stratify, rng):
     """Hold out ``fraction`` of the data, stratified by ``stratify`` (or None).
 
     Indices are split so that the random stream matches sklearn's MLP.
-    Returns the training part ``(X, Y, sample_weight)`` and the
+    Returns the training part ``(X, y, Y, sample_weight)`` and the
     :class:`Validation` set.
     """
     n = X.shape[0]
@@ -60,7 +60,7 @@ def validation_split(X, Y, y, sample_weight, *, fraction, stratify, rng):
         else (sample_weight[train], sample_weight[val])
     )
     validation = Validation(X[val], y[val], Y[val].astype(X.dtype, copy=False), sw[1])
-    return (X[train], Y[train], sw[0]), validation
+    return (X[train], y[train], Y[train], sw[0]), validation
 
 
 def validation_scorer(network, validation, targets, scoring, estimator):
