@@ -53,6 +53,7 @@ from ._validation import (
     check_finite,
     check_finite_output,
     check_numeric,
+    warn_if_saturating,
 )
 
 STOCHASTIC_SOLVERS = set(OPTIMIZERS)
@@ -272,6 +273,7 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         X, y = self._validate_Xy(X, y, reset=fresh)
         if not fresh:
             X = as_model_dtype(X, self.coefs_[0].dtype)
+        warn_if_saturating(X)
         return X, y, _checked_sample_weight(sample_weight, X)
 
     def _validate_Xy(self, X, y, reset, names=("X", "y")):

@@ -10,8 +10,15 @@ into a ValueError or TypeError that names the argument and the problem, before
 any computation starts (or, for an overflowing output, instead of returning it).
 """
 
+import warnings
+
 import numpy as np
 import scipy.sparse as sp
+
+# Features beyond this magnitude drive a freshly initialised unit (weights of
+# order 1 / sqrt(fan_in)) so far that every output link saturates: 0 or 1
+# probabilities, gradients that tell nothing. No solver recovers from that.
+SATURATING_MAGNITUDE = 1e6
 
 
 def _kinds(X):
@@ -44,6 +51,7 @@ def check_numeric(X, name="X"):
         return
     if sp.issparse(X):
         return
+    _check_not_per_recording(X, name)
     try:
         np.asarray(X, dtype=np.float64)
     except (TypeError, ValueError) as exc:
@@ -51,6 +59,39 @@ def check_numeric(X, name="X"):
             f"{name} must be a rectangular array of numbers (int, float or bool), "
             f"but it does not convert to floats: {exc}"
         ) from None
+
+
+def _check_not_per_recording(X, name):
+    """Refuse a list of 2-D arrays, the frames of each recording that
+    ``MFCC`` returns: one row per sample is needed, not one matrix."""
+    if not isinstance(X, (list, tuple)) or not X:
+        return
+    if all(np.ndim(x) == 2 for x in X[:10]):
+        shapes = ", ".join(str(np.shape(x)) for x in X[:3])
+        raise ValueError(
+            f"{name} is a list of {len(X)} matrices (shapes {shapes}, ...), like the "
+            "per-recording frames that skbackprop.preprocessing.MFCC returns; "
+            "the estimators need one row of features per sample. Summarise each "
+            "recording with skbackprop.preprocessing.UtteranceFeatures, e.g. "
+            "make_pipeline(MFCC(sample_rate=sr), UtteranceFeatures(), "
+            "StandardScaler(), BackpropClassifier())."
+        )
+
+
+def warn_if_saturating(X, name="X"):
+    """Warn when the features are so large that the network saturates."""
+    values = X.data if sp.issparse(X) else X
+    if not values.size:
+        return
+    largest = max(float(values.max()), -float(values.min()))
+    if largest > SATURATING_MAGNITUDE:
+        warnings.warn(
+            f"{name} has features up to {largest:.3g} in magnitude: the network's "
+            "units saturate on such inputs and training learns little or nothing, "
+            "whatever the solver. Scale the features, e.g. with "
+            "sklearn.preprocessing.StandardScaler in a Pipeline.",
+            UserWarning,
+        )
 
 
 def check_finite(A, name="X"):

@@ -147,17 +147,29 @@ class Monitor:
         self._notify("epoch_begin")
 
     def epoch_end(
-        self, state, params, loss, seconds, learning_rate=math.nan, grad_norm=math.nan
+        self,
+        state,
+        params,
+        loss,
+        seconds,
+        learning_rate=math.nan,
+        grad_norm=math.nan,
+        judged=True,
     ):
-        """Record an epoch in ``state``; True when an event handler asks to stop."""
+        """Record an epoch in ``state``; True when an event handler asks to stop.
+
+        An epoch that is not ``judged`` (one that diverged) is recorded
+        without validation or improvement count, so the curve shows it.
+        """
         state.n_iter += 1
         state.loss_curve.append(float(loss))
-        self.observe(state, params)
+        if judged:
+            self.observe(state, params)
         record = {
             "epoch": len(state.loss_curve),
             "loss": float(loss),
-            "val_loss": _last(state.validation_loss_curve),
-            "val_score": _last(state.validation_scores),
+            "val_loss": _last(state.validation_loss_curve) if judged else math.nan,
+            "val_score": _last(state.validation_scores) if judged else math.nan,
             "learning_rate": float(learning_rate),
             "grad_norm": float(grad_norm),
             "seconds": seconds,
@@ -267,7 +279,8 @@ class Trainer:
         """
         params, order, stop = self.network.params, np.arange(X.shape[0]), Stop.MAX_ITER
         first, last, best = params.copy(), params.copy(), params.copy()
-        best_loss, initial_loss = min(state.loss_curve, default=math.inf), None
+        best_loss = min(filter(math.isfinite, state.loss_curve), default=math.inf)
+        initial_loss = None
         curve_start, state.n_iter = len(state.loss_curve), 0
         if monitor.validate is not None:
             state.start_validation(params)
@@ -279,10 +292,12 @@ class Trainer:
                 epoch = self._shuffled_epoch(X, Y, sample_weight, order)
                 if initial_loss is None:
                     initial_loss = epoch.first_batch_loss
+                state.t += X.shape[0]
                 if self.diverged(epoch.loss, best_loss, initial_loss):
+                    self._record_divergence(state, monitor, epoch, started)
                     stop = Stop.DIVERGED
                     break
-                state.loss, state.t = epoch.loss, state.t + X.shape[0]
+                state.loss = epoch.loss
                 last[...] = params
                 if epoch.loss < best_loss:
                     best[...], best_loss = params, epoch.loss
@@ -338,6 +353,20 @@ class Trainer:
             return True
         reference = initial_loss if math.isinf(best_loss) else best_loss
         return loss > DIVERGENCE * max(reference, initial_loss)
+
+    def _record_divergence(self, state, monitor, epoch, started):
+        """The epoch that blew up goes on the curve and in the history, unjudged,
+        so that a fit that diverges at once still shows what happened."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            monitor.epoch_end(
+                state,
+                self.network.params,
+                epoch.loss,
+                time.perf_counter() - started,
+                self.schedule.learning_rate,
+                epoch.grad_norm,
+                judged=False,
+            )
 
     def _epoch_end(self, state, monitor, seconds, grad_norm):
         """Book-keeping after a good epoch, in sklearn's order."""
