@@ -2,6 +2,15 @@
 ``skbackprop.inspection`` use of it is named here."""
 
 from .activations import ACTIVATIONS
+from .embeddings import (
+    CategoricalSpec,
+    ColumnsSpec,
+    PeriodicSpec,
+    PiecewiseLinearSpec,
+    ScaleSpec,
+    init_front,
+    quantile_bin_edges,
+)
 from .initializers import DEFAULT_INITIALIZER, INITIALIZERS
 from .losses import LOSSES
 from .network import Network, predict
@@ -20,6 +29,8 @@ from .trainer import (
 
 __all__ = [
     "ACTIVATIONS",
+    "CategoricalSpec",
+    "ColumnsSpec",
     "DEFAULT_INITIALIZER",
     "DIVERGENCE",
     "INITIALIZERS",
@@ -27,14 +38,19 @@ __all__ = [
     "Monitor",
     "Network",
     "OPTIMIZERS",
+    "PeriodicSpec",
+    "PiecewiseLinearSpec",
     "SCHEDULES",
+    "ScaleSpec",
     "Trainer",
     "TrainingState",
     "blas_threads",
     "fit_lbfgs",
     "from_state",
+    "init_front",
     "integrated_gradients",
     "make_schedule",
     "predict",
+    "quantile_bin_edges",
     "to_state",
 ]
