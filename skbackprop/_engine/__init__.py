@@ -2,6 +2,7 @@
 ``skbackprop.inspection`` use of it is named here."""
 
 from .activations import ACTIVATIONS
+from .datainit import scale_to_unit_variance
 from .embeddings import (
     CategoricalSpec,
     ColumnsSpec,
@@ -52,5 +53,6 @@ __all__ = [
     "make_schedule",
     "predict",
     "quantile_bin_edges",
+    "scale_to_unit_variance",
     "to_state",
 ]
