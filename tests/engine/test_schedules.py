@@ -125,13 +125,19 @@ def test_factors_name_the_annealing_schedules():
         assert SCHEDULES[name].factor is FACTORS[name]
 
 
+def _rates(schedule, n_epochs):
+    """The rate of each of ``n_epochs`` epochs of 10 samples."""
+    rates = []
+    for epoch in range(n_epochs):
+        rates.append(schedule.learning_rate)
+        schedule.epoch_end(10 * (epoch + 1))
+    return rates
+
+
 def test_coslog4_schedule_takes_each_epoch_at_its_middle():
     # E = 4: epoch e runs at t = (e + 1/2) / 4, so no epoch has rate 0
     s = Coslog4(0.1, n_epochs=4)
-    rates = []
-    for epoch in range(6):
-        rates.append(s.learning_rate)
-        s.epoch_end(100 * (epoch + 1))
+    rates = _rates(s, 6)
     t = np.minimum((np.arange(6) + 0.5) / 4, 1.0)
     expected = 0.05 * (1 - np.cos(2 * np.pi * np.log2(1 + 15 * t)))
     np.testing.assert_allclose(rates, expected, rtol=1e-14, atol=1e-17)
@@ -141,11 +147,7 @@ def test_coslog4_schedule_takes_each_epoch_at_its_middle():
 
 def test_flat_cosine_schedule():
     # E = 4: 1, 1, 1 (t = 1/2), then cos: (1 + cos(pi / 2)) / 2, 0
-    s = FlatCosine(0.2, n_epochs=4)
-    rates = []
-    for epoch in range(5):
-        rates.append(s.learning_rate)
-        s.epoch_end(10 * (epoch + 1))
+    rates = _rates(FlatCosine(0.2, n_epochs=4), 5)
     np.testing.assert_allclose(rates, [0.2, 0.2, 0.2, 0.1, 0.0], atol=1e-16)
 
 
