@@ -89,7 +89,7 @@ class PeriodicEmbedding:
     """Periodic features of each number, mapped linearly, the number kept.
 
     For feature ``j`` with frequencies :math:`w_{j\\cdot}` and phases
-    :math:`b_{j\\cdot}` (``k`` of each), a map :math:`L_j` of shape (k, m) and
+    :math:`b_{j\\cdot}` (``k`` of each), a map :math:`M_j` of shape (k, m) and
     a bias :math:`c_j`, the layer outputs the ``m + 1`` values
     :math:`[x_j, e_j]` (the raw value first, "densenet" style), for every
     feature side by side: (n, d) -> (n, d (m + 1)). This is RealMLP's PBLD
@@ -101,14 +101,14 @@ class PeriodicEmbedding:
 
         u_{jt} = 2 \\pi w_{jt} x_j + b_{jt}, \\qquad
         v_{jt} = \\cos u_{jt}, \\qquad
-        e_j = v_j L_j + c_j
+        e_j = v_j M_j + c_j
 
     With :math:`\\delta_j = \\partial L / \\partial e_j` and
-    :math:`g_{jt} = -\\sin(u_{jt}) \\, (\\delta_j L_j^\\top)_t`,
+    :math:`g_{jt} = -\\sin(u_{jt}) \\, (\\delta_j M_j^\\top)_t`,
 
     .. math::
 
-        \\frac{\\partial L}{\\partial L_j} = \\sum_i v_j^\\top \\delta_j, \\quad
+        \\frac{\\partial L}{\\partial M_j} = \\sum_i v_j^\\top \\delta_j, \\quad
         \\frac{\\partial L}{\\partial c_j} = \\sum_i \\delta_j, \\quad
         \\frac{\\partial L}{\\partial w_{jt}} = 2 \\pi \\sum_i g_{jt} x_j, \\quad
         \\frac{\\partial L}{\\partial b_{jt}} = \\sum_i g_{jt}
@@ -117,20 +117,20 @@ class PeriodicEmbedding:
     \\sum_t g_{jt} w_{jt}`, the first term from the raw value passed on.
     """
 
-    def __init__(self, w, b, L, c, grads=None):
-        self.w, self.b, self.L, self.c = w, b, L, c  # (d,k) (d,k) (d,k,m) (d,m)
-        self.dw, self.db, self.dL, self.dc = _unpack(grads, 4)
+    def __init__(self, w, b, M, c, grads=None):
+        self.w, self.b, self.M, self.c = w, b, M, c  # (d,k) (d,k) (d,k,m) (d,m)
+        self.dw, self.db, self.dM, self.dc = _unpack(grads, 4)
 
     def forward(self, X, training=False, out=None):
         n, d = X.shape
-        m = self.L.shape[2]
+        m = self.M.shape[2]
         U = X[:, :, None] * (TWO_PI * self.w)  # (n, d, k)
         U += self.b
         V = np.cos(U)  # (n, d, k)
         A = np.empty((n, d * (m + 1)), self.w.dtype) if out is None else out
         per_feature = A.reshape(n, d, m + 1)  # a view: feature j's outputs together
         per_feature[:, :, 0] = X
-        np.einsum("ndk,dkm->ndm", V, self.L, out=per_feature[:, :, 1:], **BATCHED)
+        np.einsum("ndk,dkm->ndm", V, self.M, out=per_feature[:, :, 1:], **BATCHED)
         per_feature[:, :, 1:] += self.c
         return A, (X, U, V)
 
@@ -140,8 +140,8 @@ class PeriodicEmbedding:
         dO = dA.reshape(n, d, -1)  # (n, d, m + 1)
         dE = dO[:, :, 1:]  # (n, d, m)
         dE.sum(axis=0, out=self.dc)  # (d, m)
-        np.einsum("ndk,ndm->dkm", V, dE, out=self.dL, **BATCHED)  # (d, k, m)
-        G = np.einsum("ndm,dkm->ndk", dE, self.L, **BATCHED)  # dL/dV, (n, d, k)
+        np.einsum("ndk,ndm->dkm", V, dE, out=self.dM, **BATCHED)  # (d, k, m)
+        G = np.einsum("ndm,dkm->ndk", dE, self.M, **BATCHED)  # dL/dV, (n, d, k)
         G *= -np.sin(U)  # dL/dU
         G.sum(axis=0, out=self.db)  # (d, k)
         np.einsum("ndk,nd->dk", G, X, out=self.dw)
@@ -179,12 +179,12 @@ class PeriodicSpec:
         return [(d, k), (d, k), (d, k, m), (d, m)]
 
     def init(self, rng, dtype):
-        w_shape, b_shape, L_shape, c_shape = self.shapes
+        w_shape, b_shape, M_shape, c_shape = self.shapes
         bound = 1 / math.sqrt(self.n_frequencies)
         arrays = [
             rng.normal(0.0, self.sigma, w_shape),
             rng.uniform(-math.pi, math.pi, b_shape),
-            rng.uniform(-bound, bound, L_shape),
+            rng.uniform(-bound, bound, M_shape),
             rng.uniform(-bound, bound, c_shape),
         ]
         return [a.astype(dtype, copy=False) for a in arrays]

@@ -3,6 +3,7 @@
 for every parameter and the input, the specs, and the quantile bin edges."""
 
 import math
+import pickle
 
 import numpy as np
 import pytest
@@ -266,10 +267,26 @@ def test_build_layers_hands_each_spec_its_views():
     assert isinstance(columns, Columns) and isinstance(scale, Scale)
     assert scale.s is params[-1] and scale.ds is grads[-1]
     periodic = columns.items[0][1]
-    assert isinstance(periodic, PeriodicEmbedding) and periodic.L is params[2]
+    assert isinstance(periodic, PeriodicEmbedding) and periodic.M is params[2]
     assert isinstance(columns.items[1][1], CategoricalEmbedding)
     np.testing.assert_array_equal(scale.s, 1.0)  # scales start at 1
     assert build_layers(front, params)[1].ds is None  # no gradients
+
+
+def test_specs_pickle_and_rebuild_the_same_layers():
+    # an estimator keeps its front's specs and parameters to predict later
+    edges = quantile_bin_edges(np.random.default_rng(2).normal(size=(30, 12)), 3)
+    front = [_columns_spec(), ScaleSpec(12), PiecewiseLinearSpec(edges)]
+    params = init_front(front, np.random.default_rng(0), np.float64)
+    restored = pickle.loads(pickle.dumps(front))
+    outputs = []
+    for specs in (front, restored):
+        A = _columns_data()
+        for layer in build_layers(specs, params):
+            A, _ = layer.forward(A)
+        outputs.append(A)
+    assert outputs[0].shape == (7, 36)
+    np.testing.assert_array_equal(outputs[0], outputs[1])
 
 
 def test_check_front_names_the_mismatch():
