@@ -6,9 +6,11 @@ from .datainit import scale_to_unit_variance
 from .embeddings import (
     CategoricalSpec,
     ColumnsSpec,
+    OneHotSpec,
     PeriodicSpec,
     PiecewiseLinearSpec,
     ScaleSpec,
+    category_codes,
     init_front,
     quantile_bin_edges,
 )
@@ -39,6 +41,7 @@ __all__ = [
     "Monitor",
     "Network",
     "OPTIMIZERS",
+    "OneHotSpec",
     "PeriodicSpec",
     "PiecewiseLinearSpec",
     "SCHEDULES",
@@ -46,6 +49,7 @@ __all__ = [
     "Trainer",
     "TrainingState",
     "blas_threads",
+    "category_codes",
     "fit_lbfgs",
     "from_state",
     "init_front",

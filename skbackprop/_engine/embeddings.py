@@ -286,14 +286,64 @@ class PiecewiseLinearSpec:
         return PiecewiseLinearEncoding(self.edges)
 
 
-# --------------------------------------------------- CategoricalEmbedding
+# ----------------------------------------------------------- categories
+def category_codes(X, n_levels):
+    """The integer codes in ``X`` (n, c): ``1 .. n_levels[j]`` as given in
+    column ``j``, 0 for 0, NaN and any other value (unknown or missing)."""
+    known = (X >= 1) & (X <= n_levels) & (X == np.floor(X))  # NaN: False
+    return np.where(known, X, 0).astype(np.intp)
+
+
+class OneHotEncoding:
+    """Codes (n, c) -> indicators (n, sum(n_levels)), column ``j``'s
+    ``n_levels[j]`` indicators side by side; an unknown or missing code
+    (see :func:`category_codes`) sets none. No parameters; ``dX`` is 0."""
+
+    def __init__(self, n_levels):
+        self.n_levels = np.asarray(n_levels)  # (c,)
+        self.first = np.r_[0, np.cumsum(self.n_levels)[:-1]]  # column of code 1
+
+    def forward(self, X, training=False, out=None):
+        codes = category_codes(X, self.n_levels)  # (n, c)
+        A = np.zeros((X.shape[0], self.n_levels.sum()), X.dtype)
+        i, j = np.nonzero(codes)  # the known codes
+        A[i, self.first[j] + codes[i, j] - 1] = 1
+        return _result(A, out), X.shape
+
+    def backward(self, dA, shape, need_dX=True, out=None):
+        return _result(np.zeros(shape, dA.dtype), out) if need_dX else None
+
+
+@dataclass(frozen=True)
+class OneHotSpec:
+    """A :class:`OneHotEncoding` of columns with ``n_levels`` categories each."""
+
+    n_levels: tuple
+
+    @property
+    def n_in(self):
+        return len(self.n_levels)
+
+    @property
+    def n_out(self):
+        return sum(self.n_levels)
+
+    shapes = ()
+
+    def init(self, rng, dtype):
+        return []
+
+    def build(self, params, grads=None):
+        return OneHotEncoding(self.n_levels)
+
+
 class CategoricalEmbedding:
     """A learned vector per category: codes (n, c) -> (n, c dim).
 
     Column ``j`` holds codes ``1 .. n_levels[j]`` as floats; 0, NaN and any
-    other value (a category unseen in training) share row 0 of the column's
-    table. The tables of all columns are stacked in one (sum(n_levels + 1),
-    dim) array, column ``j``'s from ``offsets[j]``.
+    other value (a category unseen in training, see :func:`category_codes`)
+    share row 0 of the column's table. The tables of all columns are stacked
+    in one (sum(n_levels + 1), dim) array, column ``j``'s from ``offsets[j]``.
 
     Notes
     -----
@@ -309,8 +359,7 @@ class CategoricalEmbedding:
 
     def rows(self, X):
         """The table rows of codes ``X``; unknown and missing codes map to 0."""
-        known = (X >= 1) & (X <= self.n_levels) & (X == np.floor(X))  # NaN: False
-        return self.offsets + np.where(known, X, 0).astype(np.intp)  # (n, c)
+        return self.offsets + category_codes(X, self.n_levels)  # (n, c)
 
     def forward(self, X, training=False, out=None):
         rows = self.rows(X)

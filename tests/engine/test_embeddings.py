@@ -13,6 +13,7 @@ from skbackprop._engine.embeddings import (
     CategoricalSpec,
     Columns,
     ColumnsSpec,
+    OneHotSpec,
     PeriodicEmbedding,
     PeriodicSpec,
     PiecewiseLinearEncoding,
@@ -186,6 +187,23 @@ def test_categorical_gradient(numeric_gradient, relative_error):
     np.testing.assert_allclose(grads[0][1], G[[0, 2, 5], :4].sum(axis=0))
 
 
+def test_one_hot_indicators():
+    layer = OneHotSpec((2, 3)).build([])
+    X = np.array([[1.0, 3.0], [2.0, 0.0], [np.nan, 4.0], [0.5, 1.0]])
+    A, cache = layer.forward(X)
+    expected = [
+        [1, 0, 0, 0, 1],
+        [0, 1, 0, 0, 0],  # 0: unknown, no indicator set
+        [0, 0, 0, 0, 0],  # NaN and a code past the levels
+        [0, 0, 1, 0, 0],  # 0.5 is no code
+    ]
+    np.testing.assert_array_equal(A, expected)
+    np.testing.assert_array_equal(
+        layer.backward(np.ones_like(A), cache), np.zeros((4, 2))
+    )
+    assert layer.backward(np.ones_like(A), cache, need_dX=False) is None
+
+
 # ---------------------------------------------------------------- Columns
 def _columns_spec():
     return ColumnsSpec(
@@ -304,6 +322,7 @@ def test_check_front_names_the_mismatch():
         PeriodicSpec(3, n_frequencies=4, n_dims=2),
         PiecewiseLinearSpec(np.array([[0.0, 1, 2]] * 3)),
         CategoricalSpec((2, 3, 1), dim=2),
+        OneHotSpec((2, 3, 1)),
     ],
     ids=lambda spec: type(spec).__name__,
 )

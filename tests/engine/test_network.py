@@ -20,6 +20,7 @@ from skbackprop._engine.embeddings import (
     CategoricalSpec,
     Columns,
     ColumnsSpec,
+    OneHotSpec,
     PeriodicSpec,
     PiecewiseLinearSpec,
     Scale,
@@ -403,9 +404,10 @@ def test_backward_returns_input_gradient_only_when_asked():
 
 
 # ------------------------------------------------------------ front layers
-# Five columns: two numbers embedded periodically, category codes, a number
-# encoded piecewise linearly and one passed through; then a scale on all 12.
-FRONT_WIDTH = 2 * 3 + 2 + 3 + 1
+# Five columns: two numbers embedded periodically, category codes (embedded
+# and one-hot), a number encoded piecewise linearly and one passed through;
+# then a scale on all 15.
+FRONT_WIDTH = 2 * 3 + 2 + 3 + 3 + 1
 FRONT_UNITS = [FRONT_WIDTH, 5, 4]
 
 
@@ -416,6 +418,7 @@ def _front():
         items=(
             ((0, 1), PeriodicSpec(2, n_frequencies=3, n_dims=2)),
             ((2,), CategoricalSpec((3,), dim=2)),
+            ((2,), OneHotSpec((3,))),
             ((3,), PiecewiseLinearSpec(edges)),
         ),
         passthrough=(4,),
@@ -573,8 +576,8 @@ def test_dropout_follows_parametric_activations():
 
 
 def test_network_rejects_a_front_of_the_wrong_width():
-    with pytest.raises(ValueError, match="outputs 12 columns but what follows"):
-        Network([11, 5, 2], "tanh", "squared_error", np.float64, front=_front())
+    with pytest.raises(ValueError, match="outputs 15 columns but what follows"):
+        Network([14, 5, 2], "tanh", "squared_error", np.float64, front=_front())
 
 
 @pytest.mark.parametrize("chunk_rows", [None, 7])
