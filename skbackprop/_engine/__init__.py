@@ -2,6 +2,18 @@
 ``skbackprop.inspection`` use of it is named here."""
 
 from .activations import ACTIVATIONS
+from .datainit import scale_to_unit_variance
+from .embeddings import (
+    CategoricalSpec,
+    ColumnsSpec,
+    OneHotSpec,
+    PeriodicSpec,
+    PiecewiseLinearSpec,
+    ScaleSpec,
+    category_codes,
+    init_front,
+    quantile_bin_edges,
+)
 from .initializers import DEFAULT_INITIALIZER, INITIALIZERS
 from .losses import LOSSES
 from .network import Network, predict
@@ -22,6 +34,8 @@ from .trainer import (
 
 __all__ = [
     "ACTIVATIONS",
+    "CategoricalSpec",
+    "ColumnsSpec",
     "DEFAULT_INITIALIZER",
     "DIVERGENCE",
     "INITIALIZERS",
@@ -29,16 +43,24 @@ __all__ = [
     "Monitor",
     "Network",
     "OPTIMIZERS",
+    "OneHotSpec",
+    "PeriodicSpec",
+    "PiecewiseLinearSpec",
     "SCHEDULES",
+    "ScaleSpec",
     "Stop",
     "Trainer",
     "TrainingResult",
     "TrainingState",
     "blas_threads",
+    "category_codes",
     "fit_lbfgs",
     "from_state",
+    "init_front",
     "integrated_gradients",
     "make_schedule",
     "predict",
+    "quantile_bin_edges",
+    "scale_to_unit_variance",
     "to_state",
 ]

@@ -145,6 +145,35 @@ def silu_backward(dA, Z, A):
     return dA
 
 
+# Klambauer et al. (2017): the fixed point of mean 0 and variance 1
+SELU_ALPHA = 1.6732632423543772
+SELU_SCALE = 1.0507009873554805
+
+
+def selu(Z):
+    negative = Z < 0
+    Z[negative] = SELU_ALPHA * np.expm1(Z[negative])
+    Z *= SELU_SCALE
+    return Z
+
+
+def selu_backward(dA, Z, A):
+    # for z <= 0, d/dz lambda alpha (e^z - 1) = lambda alpha e^z = a + lambda alpha
+    dA *= np.where(A > 0, SELU_SCALE, A + SELU_SCALE * SELU_ALPHA)
+    return dA
+
+
+def mish(Z):
+    # z tanh(softplus(z)) (Misra, 2019); logaddexp does not overflow
+    return Z * np.tanh(np.logaddexp(0, Z))
+
+
+def mish_backward(dA, Z, A):
+    t = np.tanh(np.logaddexp(0, Z))
+    dA *= t + Z * (1 - t**2) * expit(Z)  # softplus'(z) = sigma(z)
+    return dA
+
+
 ACTIVATIONS = {
     "identity": Activation(identity, identity_backward),
     "logistic": Activation(logistic, logistic_backward),
@@ -155,4 +184,6 @@ ACTIVATIONS = {
     "softplus": Activation(softplus, softplus_backward),
     "gelu": Activation(gelu, gelu_backward, uses_z=True),
     "silu": Activation(silu, silu_backward, uses_z=True),
+    "selu": Activation(selu, selu_backward, kink=True),
+    "mish": Activation(mish, mish_backward, uses_z=True),
 }

@@ -23,11 +23,15 @@ the canonical link/loss pairs, the sign or clipped residual for the absolute,
 Huber and quantile losses) and applies each layer's backward in reverse order.
 """
 
+import math
+
 import numpy as np
 
 from .activations import ACTIVATIONS
-from .layers import Dense, layer_stack
+from .embeddings import build_layers, check_front, front_shapes
+from .layers import ActivationLayer, Dense, layer_stack
 from .losses import LINK_BACKWARD, LOSSES, OUT_ACTIVATIONS
+from .parametric import ParametricActivation
 
 
 def _flat_views(flat, layer_units):
@@ -49,6 +53,61 @@ def n_parameters(layer_units):
     return sum((a + 1) * b for a, b in zip(layer_units[:-1], layer_units[1:]))
 
 
+# ------------------------------------------------ front and parametric layers
+# Their parameters follow sklearn's coefs and intercepts in the flat vector, so
+# the sklearn layout (and parity with sklearn) is the same with or without them.
+def extra_shapes(layer_units, front=(), parametric_activation=False):
+    """Shapes of the parameters after sklearn's: the front's, then one
+    :math:`\\alpha` vector per hidden layer for parametric activations."""
+    alphas = [(units,) for units in layer_units[1:-1]] if parametric_activation else []
+    return front_shapes(front) + alphas
+
+
+def _views(flat, start, shapes):
+    """Consecutive views of ``flat`` from ``start``, one per shape."""
+    views = []
+    for shape in shapes:
+        size = math.prod(shape)
+        views.append(flat[start : start + size].reshape(shape))
+        start += size
+    return views
+
+
+def build_stack(
+    coefs,
+    intercepts,
+    activation,
+    *,
+    front=(),
+    front_params=(),
+    activation_params=(),
+    grads=None,
+    dropout=0.0,
+    rng=None,
+):
+    """Every layer of a network: the ``front`` specs built on ``front_params``,
+    then :func:`~.layers.layer_stack`, its activations parametric when
+    ``activation_params`` (one alpha per hidden layer) is not empty.
+
+    ``grads`` is ``(dcoefs, dintercepts, dfront, dalphas)`` for a network
+    that is trained, None for one that only predicts.
+    """
+    dcoefs, dintercepts, dfront, dalphas = grads or (None, None, None, None)
+    dense_grads = None if grads is None else (dcoefs, dintercepts)
+    layers = layer_stack(
+        coefs, intercepts, activation, grads=dense_grads, dropout=dropout, rng=rng
+    )
+    if len(activation_params):
+        pairs = iter(zip(activation_params, dalphas or [None] * len(layers)))
+        layers = [
+            ParametricActivation(layer.activation, *next(pairs))
+            if isinstance(layer, ActivationLayer)
+            else layer
+            for layer in layers
+        ]
+    return build_layers(front, front_params, dfront) + layers
+
+
 def forward_layers(layers, X, training=False, outs=None):
     """Run ``X`` through ``layers``; return the last output and every cache."""
     caches = []
@@ -66,6 +125,15 @@ class Network:
     loss fixes the output link, ``loss_params`` its parameters, e.g. huber's
     ``delta``); parameters and computations are in ``dtype``; ``dropout``
     follows every hidden activation in training, masks drawn from ``rng``.
+
+    ``front`` is a list of layer specs (:mod:`~.embeddings`) applied before
+    the first Dense layer; ``layer_units[0]`` is then the front's output width
+    and X has ``front[0].n_in`` columns. Their parameters, ``front_params``,
+    start at zero (set them from :func:`~.embeddings.init_front`). With
+    ``parametric_activation`` every hidden activation is a
+    :class:`~.parametric.ParametricActivation` whose ``activation_params``
+    (one vector per hidden layer) start at 1. Both follow ``coefs`` and
+    ``intercepts`` in ``params``, so ``n_coef`` and sklearn's layout stay.
     """
 
     def __init__(
@@ -77,19 +145,35 @@ class Network:
         dropout=0.0,
         rng=None,
         loss_params=None,
+        front=(),
+        parametric_activation=False,
     ):
         self.layer_units = list(layer_units)
         self.activation = activation
         self.loss = LOSSES[loss].bind(**(loss_params or {}))
-        self.params = np.zeros(n_parameters(layer_units), dtype=dtype)
+        self.front = list(front)
+        check_front(self.front, self.layer_units[0])
+        n_sklearn = n_parameters(layer_units)
+        shapes = extra_shapes(layer_units, front, parametric_activation)
+        n_params = n_sklearn + sum(math.prod(shape) for shape in shapes)
+        self.params = np.zeros(n_params, dtype=dtype)
         self.grads = np.zeros_like(self.params)
         self.coefs, self.intercepts, self.n_coef = _flat_views(self.params, layer_units)
         dcoefs, dintercepts, _ = _flat_views(self.grads, layer_units)
-        self.layers = layer_stack(
+        extra = _views(self.params, n_sklearn, shapes)
+        dextra = _views(self.grads, n_sklearn, shapes)
+        n_front = len(front_shapes(front))
+        self.front_params, self.activation_params = extra[:n_front], extra[n_front:]
+        for alpha in self.activation_params:
+            alpha[...] = 1  # the plain activation to start with
+        self.layers = build_stack(
             self.coefs,
             self.intercepts,
             ACTIVATIONS[activation],
-            grads=(dcoefs, dintercepts),
+            front=self.front,
+            front_params=self.front_params,
+            activation_params=self.activation_params,
+            grads=(dcoefs, dintercepts, dextra[:n_front], dextra[n_front:]),
             dropout=dropout,
             rng=rng,
         )
@@ -112,9 +196,16 @@ class Network:
             self._workspaces[n] = {"forward": fwd, "backward": bwd}
         return self._workspaces[n]
 
-    def set_weights(self, coefs, intercepts):
-        for dst, src in zip(self.coefs + self.intercepts, coefs + intercepts):
-            dst[...] = src
+    def set_weights(self, coefs, intercepts, front_params=(), activation_params=()):
+        """Copy weights into the flat vector; the front's parameters and the
+        alphas keep their values unless given."""
+        for views, given in [
+            (self.coefs + self.intercepts, [*coefs, *intercepts]),
+            (self.front_params, front_params),
+            (self.activation_params, activation_params),
+        ]:
+            for dst, src in zip(views, given):
+                dst[...] = src
 
     def forward(self, X, training=False, workspace=None):
         """Return the output ``P`` and the caches of every layer.
@@ -211,9 +302,31 @@ class Network:
         return predict_layers(self.layers, self.loss.link, X)
 
 
-def predict(X, coefs, intercepts, activation, out_activation, chunk_rows=None):
-    """Forward pass from fitted weights: the network's layer stack, in chunks."""
-    layers = layer_stack(coefs, intercepts, ACTIVATIONS[activation])
+def predict(
+    X,
+    coefs,
+    intercepts,
+    activation,
+    out_activation,
+    chunk_rows=None,
+    *,
+    front=(),
+    front_params=(),
+    activation_params=(),
+):
+    """Forward pass from fitted weights: the network's layer stack, in chunks.
+
+    ``front`` (specs), ``front_params`` and ``activation_params`` are the
+    :class:`Network`'s attributes of those names, empty for a plain network.
+    """
+    layers = build_stack(
+        coefs,
+        intercepts,
+        ACTIVATIONS[activation],
+        front=front,
+        front_params=front_params,
+        activation_params=activation_params,
+    )
     return predict_layers(layers, OUT_ACTIVATIONS[out_activation], X, chunk_rows)
 
 

@@ -11,6 +11,7 @@ from scipy.special import erf
 from skbackprop import BackpropClassifier, BackpropRegressor
 from skbackprop._engine.activations import ACTIVATIONS
 from skbackprop._engine.layers import ActivationLayer
+from skbackprop._engine.parametric import ParametricActivation
 from skbackprop._sklearn_compat import StrOptions
 
 MAX_REL_ERROR = 1e-6
@@ -30,6 +31,10 @@ FORMULAS = {
     "softplus": lambda z: np.log1p(np.exp(z)),
     "gelu": lambda z: z * 0.5 * (1 + erf(z / math.sqrt(2))),
     "silu": lambda z: z * _sigmoid(z),
+    "selu": lambda z: (
+        1.0507009873554805 * np.where(z > 0, z, 1.6732632423543772 * (np.exp(z) - 1))
+    ),
+    "mish": lambda z: z * np.tanh(np.log1p(np.exp(z))),
 }
 
 
@@ -119,3 +124,45 @@ def test_kink_flags():
     for name, act in ACTIVATIONS.items():
         slopes = (act.forward(z + h) - act.forward(z - h)) / (2 * h)
         assert (abs(slopes[1] - slopes[0]) > 1e-3) == act.kink, name
+
+
+# --------------------------------------------------- parametric activations
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+def test_parametric_activation_gradient(activation, numeric_gradient, relative_error):
+    # A = Z + alpha (f(Z) - Z): check d/dalpha and d/dZ
+    rng = np.random.RandomState(3)
+    Z = rng.uniform(0.1, 2.0, size=(6, 4)) * rng.choice([-1, 1], size=(6, 4))
+    G = rng.normal(size=Z.shape)
+    alpha, dalpha = rng.uniform(-0.5, 1.5, size=4), np.zeros(4)
+    layer = ParametricActivation(ACTIVATIONS[activation], alpha, dalpha)
+
+    def f():
+        return float((G * layer.forward(Z, training=True)[0]).sum())
+
+    A, cache = layer.forward(Z, training=True)
+    F = FORMULAS[activation](Z)
+    np.testing.assert_allclose(A, Z + alpha * (F - Z), rtol=1e-12, atol=1e-15)
+    dZ = layer.backward(G.copy(), cache)
+    for analytic, wrt in [(dalpha.copy(), alpha), (dZ, Z)]:
+        err = relative_error(analytic, numeric_gradient(f, wrt))
+        assert err < MAX_REL_ERROR, f"relative gradient error {err:.3g}"
+
+
+@pytest.mark.parametrize("alpha, expected", [(1.0, "f"), (0.0, "identity")])
+def test_parametric_activation_ends(alpha, expected):
+    # alpha = 1 (the initial value) is the activation, alpha = 0 the identity
+    Z = np.linspace(-2, 2, 12).reshape(4, 3)
+    layer = ParametricActivation(ACTIVATIONS["selu"], np.full(3, alpha))
+    A, _ = layer.forward(Z.copy())
+    np.testing.assert_allclose(
+        A, FORMULAS["selu"](Z) if expected == "f" else Z, rtol=1e-15
+    )
+
+
+def test_parametric_activation_float32_stays_float32():
+    Z = np.linspace(-3, 3, 12, dtype=np.float32).reshape(4, 3)
+    alpha, dalpha = np.ones(3, np.float32), np.zeros(3, np.float32)
+    layer = ParametricActivation(ACTIVATIONS["mish"], alpha, dalpha)
+    A, cache = layer.forward(Z)
+    dZ = layer.backward(np.ones_like(A), cache)
+    assert A.dtype == dZ.dtype == np.float32

@@ -16,14 +16,27 @@ import pytest
 import scipy.sparse as sp
 
 from skbackprop._engine.activations import ACTIVATIONS
-from skbackprop._engine.layers import Dense, Dropout
+from skbackprop._engine.embeddings import (
+    CategoricalSpec,
+    Columns,
+    ColumnsSpec,
+    OneHotSpec,
+    PeriodicSpec,
+    PiecewiseLinearSpec,
+    Scale,
+    ScaleSpec,
+    init_front,
+)
+from skbackprop._engine.layers import ActivationLayer, Dense, Dropout
 from skbackprop._engine.losses import LOSSES
 from skbackprop._engine.network import (
     Network,
     default_chunk_rows,
+    extra_shapes,
     n_parameters,
     predict,
 )
+from skbackprop._engine.parametric import ParametricActivation
 
 MAX_REL_ERROR = 1e-6
 H = 1e-6  # central-difference step
@@ -388,3 +401,220 @@ def test_backward_returns_input_gradient_only_when_asked():
     assert dX.shape == X.shape
     # the parameter gradients are the same either way
     np.testing.assert_allclose(net.grads, grads, rtol=1e-13)
+
+
+# ------------------------------------------------------------ front layers
+# Five columns: two numbers embedded periodically, category codes (embedded
+# and one-hot), a number encoded piecewise linearly and one passed through;
+# then a scale on all 15.
+FRONT_WIDTH = 2 * 3 + 2 + 3 + 3 + 1
+FRONT_UNITS = [FRONT_WIDTH, 5, 4]
+
+
+def _front():
+    edges = np.array([[-1.0, -0.2, 0.3, 1.2]])
+    columns = ColumnsSpec(
+        5,
+        items=(
+            ((0, 1), PeriodicSpec(2, n_frequencies=3, n_dims=2)),
+            ((2,), CategoricalSpec((3,), dim=2)),
+            ((2,), OneHotSpec((3,))),
+            ((3,), PiecewiseLinearSpec(edges)),
+        ),
+        passthrough=(4,),
+    )
+    return [columns, ScaleSpec(FRONT_WIDTH)]
+
+
+def _front_data(rng, n=N_SAMPLES):
+    X = rng.normal(size=(n, 5))
+    X[:, 2] = rng.randint(0, 4, n)  # codes 1..3, and 0 for unknown
+    return X
+
+
+def make_front_problem(activation, loss, n_out, target_builder, parametric=True):
+    """A network with a front and random weights, no hidden unit near a kink."""
+    for seed in range(100):
+        rng = np.random.RandomState(seed)
+        net = Network(
+            FRONT_UNITS + [n_out],
+            activation,
+            loss,
+            np.float64,
+            front=_front(),
+            parametric_activation=parametric,
+        )
+        net.params[...] = rng.uniform(-0.8, 0.8, net.params.size)
+        X = _front_data(rng)
+        Y = target_builder(loss)(rng, N_SAMPLES, n_out)
+        Zs = net.hidden_preactivations(X)
+        if min(np.abs(Z).min() for Z in Zs) > 1e-4:
+            return net, X, Y, rng.uniform(0.2, 3.0, N_SAMPLES)
+    raise AssertionError("every seed puts a point near a kink")  # pragma: no cover
+
+
+@pytest.mark.parametrize("parametric", [False, True])
+@pytest.mark.parametrize("loss, n_out", [("log_loss", 3), ("squared_error", 2)])
+@pytest.mark.parametrize("activation", ["tanh", "relu", "selu", "mish"])
+def test_network_gradient_with_front(
+    activation, loss, n_out, parametric, target_builder, network_rel_error
+):
+    net, X, Y, sw = make_front_problem(
+        activation, loss, n_out, target_builder, parametric
+    )
+    X0 = X.copy()
+    err, analytic = network_rel_error(net, X, Y, sw, 0.3)
+    assert err < MAX_REL_ERROR, f"relative gradient error {err:.3g}"
+    # every front parameter array and alpha has a gradient (none is cut off)
+    shapes = extra_shapes(net.layer_units, net.front, parametric)
+    starts = n_parameters(net.layer_units) + np.cumsum(
+        [0] + [np.prod(s) for s in shapes]
+    )
+    assert starts[-1] == analytic.size
+    for block in np.split(analytic, starts[:-1])[1:]:  # after sklearn's
+        assert np.linalg.norm(block) > 1e-6
+    np.testing.assert_array_equal(X, X0)
+
+
+def test_input_gradient_through_the_front(target_builder, relative_error):
+    net, X, _, _ = make_front_problem("tanh", "log_loss", 3, target_builder)
+    G = np.random.RandomState(1).normal(size=(N_SAMPLES, 3))
+    dX = net.input_gradient(X, G)
+    numeric = numeric_input_gradient(net, X, G)
+    np.testing.assert_array_equal(dX[:, 2], 0.0)  # category codes
+    numeric[:, 2] = 0.0  # a code moved by 1e-6 is no longer a level: a jump
+    err = relative_error(dX, numeric)
+    assert err < MAX_REL_ERROR, f"relative gradient error {err:.3g}"
+
+
+def test_front_parameters_follow_sklearns():
+    units = FRONT_UNITS + [2]
+    net = Network(
+        units,
+        "tanh",
+        "squared_error",
+        np.float64,
+        front=_front(),
+        parametric_activation=True,
+    )
+    plain = Network(units, "tanh", "squared_error", np.float64)
+    n = n_parameters(units)
+    assert net.n_coef == plain.n_coef
+    front_sizes = [2 * 3, 2 * 3, 2 * 3 * 2, 2 * 2, 4 * 2, FRONT_WIDTH]
+    assert net.params.size == n + sum(front_sizes) + 5 + 4
+    net.params[...] = np.arange(net.params.size)
+    plain.params[...] = np.arange(plain.params.size)
+    for a, b in zip(net.coefs + net.intercepts, plain.coefs + plain.intercepts):
+        np.testing.assert_array_equal(a, b)
+    offsets = np.cumsum([n] + front_sizes)
+    for view, start in zip(net.front_params + net.activation_params, offsets):
+        assert view.ravel()[0] == start and np.shares_memory(view, net.params)
+    # the layers: the front, then parametric activations between Dense layers
+    types = [type(layer) for layer in net.layers]
+    assert types == [
+        Columns,
+        Scale,
+        Dense,
+        ParametricActivation,
+        Dense,
+        ParametricActivation,
+        Dense,
+    ]
+
+
+def test_fresh_front_values_and_set_weights():
+    units = FRONT_UNITS + [2]
+    net = Network(
+        units,
+        "selu",
+        "squared_error",
+        np.float64,
+        front=_front(),
+        parametric_activation=True,
+    )
+    assert [a.shape for a in net.activation_params] == [(5,), (4,)]
+    assert all((alpha == 1).all() for alpha in net.activation_params)
+    assert all((p == 0).all() for p in net.front_params)
+    front_params = init_front(_front(), np.random.default_rng(0), np.float64)
+    alphas = [np.full(5, 0.5), np.full(4, 0.25)]
+    net.set_weights(net.coefs, net.intercepts, front_params, alphas)
+    for view, value in zip(
+        net.front_params + net.activation_params, front_params + alphas
+    ):
+        np.testing.assert_array_equal(view, value)
+    net.set_weights(net.coefs, net.intercepts)  # the others are left alone
+    np.testing.assert_array_equal(net.activation_params[1], 0.25)
+
+
+def test_plain_network_has_no_extra_parameters():
+    net = Network([3, 4, 2], "tanh", "squared_error", np.float64)
+    assert net.front_params == [] and net.activation_params == []
+    assert [type(layer) for layer in net.layers] == [Dense, ActivationLayer, Dense]
+
+
+def test_dropout_follows_parametric_activations():
+    net = Network(
+        FRONT_UNITS + [2],
+        "tanh",
+        "squared_error",
+        np.float64,
+        dropout=0.2,
+        rng=np.random.RandomState(0),
+        front=_front(),
+        parametric_activation=True,
+    )
+    types = [type(layer) for layer in net.layers]
+    assert types[2:] == [
+        Dense,
+        ParametricActivation,
+        Dropout,
+        Dense,
+        ParametricActivation,
+        Dropout,
+        Dense,
+    ]
+
+
+def test_network_rejects_a_front_of_the_wrong_width():
+    with pytest.raises(ValueError, match="outputs 15 columns but what follows"):
+        Network([14, 5, 2], "tanh", "squared_error", np.float64, front=_front())
+
+
+@pytest.mark.parametrize("chunk_rows", [None, 7])
+@pytest.mark.parametrize("parametric", [False, True])
+def test_predict_from_weights_with_a_front(parametric, chunk_rows, target_builder):
+    net, _, _, _ = make_front_problem("mish", "log_loss", 3, target_builder, parametric)
+    X = _front_data(np.random.RandomState(2), n=40)
+    got = predict(
+        X,
+        net.coefs,
+        net.intercepts,
+        "mish",
+        "softmax",
+        chunk_rows,
+        front=net.front,
+        front_params=net.front_params,
+        activation_params=net.activation_params,
+    )
+    np.testing.assert_allclose(got, net.predict(X), rtol=1e-13, atol=1e-15)
+    P, _ = net.forward(X)
+    np.testing.assert_allclose(got, P, rtol=1e-13, atol=1e-15)
+
+
+def test_front_float32_stays_float32():
+    net = Network(
+        FRONT_UNITS + [3],
+        "selu",
+        "log_loss",
+        np.float32,
+        front=_front(),
+        parametric_activation=True,
+    )
+    rng = np.random.RandomState(0)
+    net.params[...] = rng.uniform(-0.5, 0.5, net.params.size)
+    X = _front_data(rng, 20).astype(np.float32)
+    Y = np.eye(3, dtype=np.float32)[rng.randint(3, size=20)]
+    net.loss_and_grads(X, Y, None, alpha=0.1)
+    assert net.grads.dtype == np.float32 and np.isfinite(net.grads).all()
+    assert net.predict(X).dtype == np.float32
+    assert net.input_gradient(X, np.ones((20, 3), np.float32)).dtype == np.float32

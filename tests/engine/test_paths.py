@@ -19,7 +19,6 @@ N_SAMPLES = 20
 LOSS_OF_LINK = {}
 for _name, _loss in sorted(LOSSES.items()):
     LOSS_OF_LINK.setdefault(_loss.out_activation, _name)
-KINKED = sorted(name for name, act in ACTIVATIONS.items() if act.kink)
 
 
 def make_network(activation, link, n_out=3, seed=0):
@@ -56,7 +55,11 @@ def test_completeness(activation, link):
     assert err < 1e-3, f"completeness error {err:.2e}"
 
 
-@pytest.mark.parametrize("activation", KINKED)
+# kinked and linear on each side of the kink (selu is kinked, not linear)
+PIECEWISE_LINEAR = ["leaky_relu", "relu"]
+
+
+@pytest.mark.parametrize("activation", PIECEWISE_LINEAR)
 def test_piecewise_linear_network_is_integrated_exactly(activation):
     # identity link: the gradient is constant on every piece between kinks
     net, X, B, G = make_network(activation, "identity")

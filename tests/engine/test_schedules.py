@@ -9,14 +9,18 @@ import pytest
 
 from skbackprop import BackpropClassifier, BackpropRegressor
 from skbackprop._engine.schedules import (
+    FACTORS,
     SCHEDULES,
     Adaptive,
     Constant,
     Cosine,
+    Coslog4,
+    FlatCosine,
     InvScaling,
     Warmup,
     make_schedule,
 )
+from skbackprop._engine.state import from_state, to_state
 from skbackprop._sklearn_compat import StrOptions
 
 
@@ -78,6 +82,85 @@ def test_cosine_schedule(n_epochs):
         np.testing.assert_allclose(s.learning_rate, expected, rtol=1e-14, atol=1e-17)
     assert s.learning_rate < 1e-16  # annealed to 0 and held there
     assert s.on_plateau() is False
+
+
+@pytest.mark.parametrize(
+    "t, expected",
+    [
+        # 0.5 (1 - cos(2 pi log2(1 + 15 t))): zeros where log2(1 + 15 t) is whole
+        (0.0, 0.0),
+        (1 / 15, 0.0),  # log2 2 = 1
+        (3 / 15, 0.0),  # log2 4 = 2
+        (7 / 15, 0.0),
+        (1.0, 0.0),  # log2 16 = 4
+        ((2**0.5 - 1) / 15, 1.0),  # log2 = 1/2: the first peak
+        ((2**3.5 - 1) / 15, 1.0),  # the last peak
+        ((2**0.25 - 1) / 15, 0.5),  # log2 = 1/4: cos(pi / 2) = 0
+    ],
+)
+def test_coslog4_factor(t, expected):
+    np.testing.assert_allclose(FACTORS["coslog4"](t), expected, atol=1e-15)
+
+
+@pytest.mark.parametrize(
+    "t, expected",
+    [
+        (0.0, 1.0),
+        (0.3, 1.0),
+        (0.5, 1.0),
+        (0.75, 0.5),
+        (0.625, 0.5 + 0.5**1.5),
+        (1.0, 0.0),
+    ],
+)
+def test_flat_cos_factor(t, expected):
+    # flat to t = 1/2, then (1 + cos(pi (2 t - 1))) / 2; cos(pi / 4) = 2^-1/2
+    np.testing.assert_allclose(FACTORS["flat_cos"](t), expected, atol=1e-15)
+
+
+def test_factors_name_the_annealing_schedules():
+    assert FACTORS["constant"](0.7) == 1.0
+    assert FACTORS["cosine"](0.5) == pytest.approx(0.5)
+    for name in ("cosine", "flat_cos", "coslog4"):
+        assert SCHEDULES[name].factor is FACTORS[name]
+
+
+def _rates(schedule, n_epochs):
+    """The rate of each of ``n_epochs`` epochs of 10 samples."""
+    rates = []
+    for epoch in range(n_epochs):
+        rates.append(schedule.learning_rate)
+        schedule.epoch_end(10 * (epoch + 1))
+    return rates
+
+
+def test_coslog4_schedule_takes_each_epoch_at_its_middle():
+    # E = 4: epoch e runs at t = (e + 1/2) / 4, so no epoch has rate 0
+    s = Coslog4(0.1, n_epochs=4)
+    rates = _rates(s, 6)
+    t = np.minimum((np.arange(6) + 0.5) / 4, 1.0)
+    expected = 0.05 * (1 - np.cos(2 * np.pi * np.log2(1 + 15 * t)))
+    np.testing.assert_allclose(rates, expected, rtol=1e-14, atol=1e-17)
+    assert min(rates[:4]) > 0 and rates[4:] == pytest.approx([0, 0], abs=1e-16)
+    assert s.on_plateau() is False
+
+
+def test_flat_cosine_schedule():
+    # E = 4: 1, 1, 1 (t = 1/2), then cos: (1 + cos(pi / 2)) / 2, 0
+    rates = _rates(FlatCosine(0.2, n_epochs=4), 5)
+    np.testing.assert_allclose(rates, [0.2, 0.2, 0.2, 0.1, 0.0], atol=1e-16)
+
+
+@pytest.mark.parametrize("name", ["coslog4", "flat_cos"])
+def test_new_schedules_resume_from_their_state(name):
+    s = make_schedule(name, 0.1, n_epochs=10, warmup_epochs=2)
+    for epoch in range(4):
+        s.epoch_end(epoch)
+    restored = from_state(to_state(s))
+    for epoch in range(4, 10):
+        s.epoch_end(epoch)
+        restored.epoch_end(epoch)
+        assert restored.learning_rate == s.learning_rate
 
 
 def test_warmup_ramps_then_hands_over():
