@@ -14,6 +14,7 @@ from .embeddings import (
     init_front,
     quantile_bin_edges,
 )
+from .front import NUMERIC_EMBEDDINGS, tabular_front
 from .initializers import DEFAULT_INITIALIZER, INITIALIZERS
 from .losses import LOSSES
 from .network import Network, predict
@@ -41,6 +42,7 @@ __all__ = [
     "INITIALIZERS",
     "LOSSES",
     "Monitor",
+    "NUMERIC_EMBEDDINGS",
     "Network",
     "OPTIMIZERS",
     "OneHotSpec",
@@ -62,5 +64,6 @@ __all__ = [
     "predict",
     "quantile_bin_edges",
     "scale_to_unit_variance",
+    "tabular_front",
     "to_state",
 ]

@@ -109,9 +109,16 @@ def elu_backward(dA, Z, A):
     return dA
 
 
+def _softplus(Z):
+    # log(1 + e^z) = max(z, 0) + log(1 + e^{-|z|}): no overflow for large z,
+    # and plain ufuncs, several times faster than logaddexp
+    out = np.log1p(np.exp(-np.abs(Z)))
+    out += np.maximum(Z, 0)
+    return out
+
+
 def softplus(Z):
-    # log(1 + e^z) without overflow for large z
-    return np.logaddexp(0, Z, out=Z)
+    return _softplus(Z)
 
 
 def softplus_backward(dA, Z, A):
@@ -151,8 +158,12 @@ SELU_SCALE = 1.0507009873554805
 
 
 def selu(Z):
-    negative = Z < 0
-    Z[negative] = SELU_ALPHA * np.expm1(Z[negative])
+    # lambda (max(z, 0) + alpha (e^{min(z, 0)} - 1)): each term 0 on the other
+    # side, and no e^z of a large z to overflow
+    negative = np.expm1(np.minimum(Z, 0))
+    negative *= SELU_ALPHA
+    np.maximum(Z, 0, out=Z)
+    Z += negative
     Z *= SELU_SCALE
     return Z
 
@@ -164,13 +175,20 @@ def selu_backward(dA, Z, A):
 
 
 def mish(Z):
-    # z tanh(softplus(z)) (Misra, 2019); logaddexp does not overflow
-    return Z * np.tanh(np.logaddexp(0, Z))
+    # z tanh(softplus(z)) (Misra, 2019)
+    return Z * np.tanh(_softplus(Z))
 
 
 def mish_backward(dA, Z, A):
-    t = np.tanh(np.logaddexp(0, Z))
-    dA *= t + Z * (1 - t**2) * expit(Z)  # softplus'(z) = sigma(z)
+    s = _softplus(Z)
+    t = np.tanh(s)
+    sigma = -np.expm1(-s)  # softplus'(z) = sigma(z) = 1 - e^{-softplus(z)}
+    slope = t * t
+    np.subtract(1, slope, out=slope)  # tanh'(s) = 1 - t^2
+    slope *= Z
+    slope *= sigma
+    slope += t
+    dA *= slope
     return dA
 
 

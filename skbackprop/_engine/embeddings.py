@@ -297,7 +297,17 @@ def category_codes(X, n_levels):
 class OneHotEncoding:
     """Codes (n, c) -> indicators (n, sum(n_levels)), column ``j``'s
     ``n_levels[j]`` indicators side by side; an unknown or missing code
-    (see :func:`category_codes`) sets none. No parameters; ``dX`` is 0."""
+    (see :func:`category_codes`) sets none. No parameters.
+
+    Notes
+    -----
+    .. math::
+
+        a_{j\\ell} = [x_j = \\ell], \\quad \\ell = 1, \\dots, n_j, \\qquad
+        \\frac{\\partial L}{\\partial x_j} = 0
+
+    (codes are labels: a code has no neighbours to differentiate towards).
+    """
 
     def __init__(self, n_levels):
         self.n_levels = np.asarray(n_levels)  # (c,)
@@ -347,9 +357,15 @@ class CategoricalEmbedding:
 
     Notes
     -----
-    The output is a row lookup :math:`a_{ij} = T_{o_j + x_{ij}}`, so the
-    gradient of a table row sums the deltas of every sample that looked it
-    up; codes are not differentiable and ``dX`` is 0.
+    The output is a row lookup in the stacked table :math:`T`, so the
+    gradient of a row sums the deltas of every sample that looked it up:
+
+    .. math::
+
+        a_{ij} = T_{o_j + x_{ij}}, \\qquad
+        \\frac{\\partial L}{\\partial T_r} = \\sum_{(i, j):\\, o_j + x_{ij} = r}
+        \\delta_{ij}, \\qquad
+        \\frac{\\partial L}{\\partial x_{ij}} = 0
     """
 
     def __init__(self, table, n_levels, dtable=None):
@@ -414,9 +430,17 @@ class Columns:
 
     Notes
     -----
-    The input gradient sums what each group sends back to its columns:
-    :math:`\\partial L / \\partial X_{:, I_g} \\mathrel{+}= dX_g`, and the
-    passed-through columns receive their own deltas.
+    With group :math:`g` reading columns :math:`I_g` through layer
+    :math:`f_g`, and :math:`P` the passed-through columns,
+
+    .. math::
+
+        A = [f_1(X_{:, I_1}), \\dots, f_G(X_{:, I_G}), X_{:, P}], \\qquad
+        \\frac{\\partial L}{\\partial X_{:, c}}
+        = \\sum_{g:\\, c \\in I_g} \\frac{\\partial L}{\\partial X^{(g)}_{:, c}}
+        + [c \\in P] \\, \\delta_{:, c}
+
+    so a column read by two groups gets the sum of both gradients.
     """
 
     def __init__(self, items, passthrough=()):

@@ -63,14 +63,15 @@ def extra_shapes(layer_units, front=(), parametric_activation=False):
     return front_shapes(front) + alphas
 
 
-def _views(flat, start, shapes):
-    """Consecutive views of ``flat`` from ``start``, one per shape."""
+def _extra_views(flat, start, shapes, n_front):
+    """Consecutive views of ``flat`` from ``start``, one per shape, split into
+    the front's (the first ``n_front``) and the alphas."""
     views = []
     for shape in shapes:
         size = math.prod(shape)
         views.append(flat[start : start + size].reshape(shape))
         start += size
-    return views
+    return views[:n_front], views[n_front:]
 
 
 def build_stack(
@@ -160,10 +161,11 @@ class Network:
         self.grads = np.zeros_like(self.params)
         self.coefs, self.intercepts, self.n_coef = _flat_views(self.params, layer_units)
         dcoefs, dintercepts, _ = _flat_views(self.grads, layer_units)
-        extra = _views(self.params, n_sklearn, shapes)
-        dextra = _views(self.grads, n_sklearn, shapes)
         n_front = len(front_shapes(front))
-        self.front_params, self.activation_params = extra[:n_front], extra[n_front:]
+        self.front_params, self.activation_params = _extra_views(
+            self.params, n_sklearn, shapes, n_front
+        )
+        dfront, dalphas = _extra_views(self.grads, n_sklearn, shapes, n_front)
         for alpha in self.activation_params:
             alpha[...] = 1  # the plain activation to start with
         self.layers = build_stack(
@@ -173,7 +175,7 @@ class Network:
             front=self.front,
             front_params=self.front_params,
             activation_params=self.activation_params,
-            grads=(dcoefs, dintercepts, dextra[:n_front], dextra[n_front:]),
+            grads=(dcoefs, dintercepts, dfront, dalphas),
             dropout=dropout,
             rng=rng,
         )

@@ -31,15 +31,16 @@ class ParametricActivation:
         self.activation, self.alpha, self.dalpha = activation, alpha, dalpha
 
     def forward(self, Z, training=False, out=None):
-        F = self.activation.forward(Z.copy())  # f may work in place; Z is kept
-        A = np.subtract(F, Z, out=out)  # (n, units)
-        A *= self.alpha
+        # f works in place unless its backward needs Z: then Z is safe
+        F = self.activation.forward(Z if self.activation.uses_z else Z.copy())
+        D = F - Z  # (n, units), what alpha multiplies
+        A = np.multiply(D, self.alpha, out=out)
         A += Z
-        return A, (Z, F)
+        return A, (Z, F, D)
 
     def backward(self, dA, cache, need_dX=True, out=None):
-        Z, F = cache
-        np.einsum("ij,ij->j", dA, F - Z, out=self.dalpha)  # (units,)
+        Z, F, D = cache
+        np.einsum("ij,ij->j", dA, D, out=self.dalpha)  # (units,)
         # the activation's backward may overwrite its delta: give it its own
         dZ = self.activation.backward(dA * self.alpha, Z, F)
         dA *= 1 - self.alpha
