@@ -14,17 +14,25 @@ from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import get_scorer_names
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import (
+    check_array,
+    check_is_fitted,
+    check_X_y,
+    column_or_1d,
+    validate_data,
+)
 
 from ._engine import (
     ACTIVATIONS,
     DEFAULT_INITIALIZER,
     DIVERGENCE,
     INITIALIZERS,
+    NUMERIC_EMBEDDINGS,
     OPTIMIZERS,
     SCHEDULES,
     Monitor,
@@ -34,10 +42,13 @@ from ._engine import (
     TrainingState,
     fit_lbfgs,
     from_state,
+    init_front,
     make_schedule,
     predict,
+    scale_to_unit_variance,
     to_state,
 )
+from ._inputs import Layout, TableEncoder, make_front
 from ._monitoring import Validation, validation_scorer, validation_split
 from ._progress import EpochReporter
 from ._sklearn_compat import (
@@ -57,6 +68,7 @@ from ._validation import (
 )
 
 STOCHASTIC_SOLVERS = set(OPTIMIZERS)
+_DATA_INIT_ROWS = 1000  # rows that data_init measures the pre-activations on
 
 # the training record's fields and the public attributes that copy them
 _PUBLISHED = {
@@ -221,7 +233,68 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         "max_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
         "scoring": [StrOptions(set(get_scorer_names()) | {"loss"}), callable, None],
         "dtype": [StrOptions({"float32", "float64"}), None],
+        "categorical_features": [StrOptions({"from_dtype"}), "array-like", None],
+        "missing_values": [StrOptions({"error", "impute"})],
+        "feature_scaling": [StrOptions({"robust_smooth_clip"}), None],
+        "numeric_embedding": [StrOptions(set(NUMERIC_EMBEDDINGS)), None],
+        "front_scale": ["boolean"],
+        "parametric_activation": ["boolean"],
+        "data_init": ["boolean"],
     }
+
+    # the shared part of the .tabular() recipe; each estimator adds its own
+    _TABULAR_RECIPE = dict(
+        hidden_layer_sizes=(256, 256),
+        parametric_activation=True,
+        solver="adamw",
+        alpha=0.02,
+        beta_2=0.95,
+        batch_size=256,
+        learning_rate="coslog4",
+        learning_rate_init=2e-3,
+        max_iter=100,
+        early_stopping=True,
+        validation_fraction=0.2,
+        n_iter_no_change=100,
+        dropout=0.15,
+        categorical_features="from_dtype",
+        missing_values="impute",
+        feature_scaling="robust_smooth_clip",
+        numeric_embedding="periodic",
+        front_scale=True,
+    )
+
+    @classmethod
+    def tabular(cls, **overrides):
+        """An estimator for tables: the recipe of :ref:`tabular`, any parameter
+        overridden by name.
+
+        The recipe (see :attr:`tabular_recipe`) encodes categorical, missing
+        and numeric columns itself, so it fits a raw DataFrame; every setting
+        is an ordinary parameter, visible in ``get_params`` and searchable.
+
+        Parameters
+        ----------
+        **overrides : dict
+            Parameters replacing the recipe's.
+
+        Returns
+        -------
+        estimator : BackpropClassifier or BackpropRegressor
+            An unfitted estimator.
+        """
+        return cls(**{**cls.tabular_recipe(), **overrides})
+
+    @classmethod
+    def tabular_recipe(cls):
+        """The parameters :meth:`tabular` sets, as a dict.
+
+        Returns
+        -------
+        recipe : dict
+            Parameter names and values.
+        """
+        return {**BaseBackprop._TABULAR_RECIPE, **cls._TABULAR_RECIPE}
 
     # ------------------------------------------------------------------ fit
     @abstractmethod
@@ -243,24 +316,26 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     ):
         """validate -> encode -> build -> train -> store -> warn."""
         fresh = not hasattr(self, "coefs_") or not (incremental or self.warm_start)
-        X, y, sample_weight = self._validate_training_data(
+        X, y, sample_weight, inputs = self._validate_training_data(
             X, y, sample_weight, fresh, incremental
         )
         targets, y, Y = self._encode(y, X.dtype, fresh, incremental, classes)
         sample_weight = targets.weigh(sample_weight, Y, X.dtype)
-        validation = self._validation_set(X_val, y_val, sample_weight_val, X, targets)
+        validation = self._validation_set(
+            X_val, y_val, sample_weight_val, X, targets, inputs
+        )
         rng = check_random_state(self.random_state)
-        network = self._build(X.shape[1], Y.shape[1], targets, X.dtype, rng, fresh)
+        network = self._build(X, Y.shape[1], targets, inputs, rng, fresh)
         data, validation = self._hold_out(
             _TrainingData(X, y, Y, sample_weight), validation, targets, rng
         )
         record = self._new_record() if fresh else self._training
         try:
             result = self._train(
-                network, data, validation, targets, record, rng, incremental
+                network, data, validation, targets, inputs, record, rng, incremental
             )
         finally:
-            self._store(network, record, targets)
+            self._store(network, record, targets, inputs)
         self._warn(result, incremental)
         return self
 
@@ -270,27 +345,45 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 "partial_fit does not support early_stopping=True: set "
                 "early_stopping=False or call fit."
             )
-        X, y = self._validate_Xy(X, y, reset=fresh)
+        inputs = self._new_inputs() if fresh else self._inputs
+        X, y = self._validate_Xy(X, y, reset=fresh, inputs=inputs, fit_inputs=fresh)
         if not fresh:
             X = as_model_dtype(X, self.coefs_[0].dtype)
         warn_if_saturating(X)
-        return X, y, _checked_sample_weight(sample_weight, X)
+        return X, y, _checked_sample_weight(sample_weight, X), inputs
 
-    def _validate_Xy(self, X, y, reset, names=("X", "y")):
+    def _new_inputs(self):
+        """A :class:`TableEncoder` when the estimator encodes the table itself."""
+        if (
+            self.categorical_features is None
+            and self.missing_values == "error"
+            and self.feature_scaling is None
+        ):
+            return None
+        return TableEncoder(
+            self.categorical_features, self.missing_values, self.feature_scaling
+        )
+
+    def _validate_Xy(
+        self, X, y, reset, names=("X", "y"), inputs=None, fit_inputs=False
+    ):
         """X and y checked as ``validate_data`` checks them; y 1-D when it is a
-        column. The training and the validation data go through here."""
-        check_numeric(X, names[0])
+        column. The training and the validation data go through here; with
+        ``inputs`` (a :class:`TableEncoder`) the raw table is encoded first."""
         check_finite(y, names[1])
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            reset=reset,
+        checks = dict(
             accept_sparse=["csr", "csc"],
             multi_output=True,
             dtype=self._input_dtype(),
             y_numeric=False,
         )
+        if inputs is None:
+            check_numeric(X, names[0])
+            X, y = validate_data(self, X, y, reset=reset, **checks)
+        else:  # the raw table's names and width are those of the estimator
+            X, y = validate_data(self, X, y, reset=reset, skip_check_array=True)
+            X = inputs.fit_transform(X) if fit_inputs else inputs.transform(X)
+            X, y = check_X_y(X, y, **checks)
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         return X, y
@@ -313,7 +406,7 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             targets.check_continues(y, classes=classes, incremental=incremental)
         return targets, y, targets.encode(y)
 
-    def _validation_set(self, X_val, y_val, sample_weight_val, X, targets):
+    def _validation_set(self, X_val, y_val, sample_weight_val, X, targets, inputs):
         """The user's validation set, checked like the training data, or None."""
         if X_val is None and y_val is None:
             return None
@@ -324,7 +417,7 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     f"{'X_val' if y_val is None else 'y_val'}."
                 )
             X_val, y_val = self._validate_Xy(
-                X_val, y_val, reset=False, names=("X_val", "y_val")
+                X_val, y_val, reset=False, names=("X_val", "y_val"), inputs=inputs
             )
             X_val = as_model_dtype(X_val, X.dtype, "X_val")
             return Validation(
@@ -338,26 +431,47 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 f"Invalid validation set (X_val, y_val, sample_weight_val): {exc}"
             ) from exc
 
-    def _build(self, n_features, n_outputs, targets, dtype, rng, fresh):
+    def _build(self, X, n_outputs, targets, inputs, rng, fresh):
         """The engine's network, with fresh weights or the fitted ones."""
-        hidden = _check_hidden_layer_sizes(self.hidden_layer_sizes)
-        layer_units = [n_features, *hidden, n_outputs]
-        if fresh:
-            coefs, intercepts = self._initial_weights(layer_units, dtype, rng)
-        else:
-            self._check_architecture(layer_units)
-            coefs, intercepts = self.coefs_, self.intercepts_
+        front = self._make_front(X, inputs) if fresh else self._front
+        n_in = front[-1].n_out if front else X.shape[1]
+        layer_units = [n_in, *_check_hidden_layer_sizes(self.hidden_layer_sizes)]
+        layer_units.append(n_outputs)
         network = Network(
             layer_units,
             self.activation,
             targets.loss,
-            dtype,
+            X.dtype,
             dropout=self.dropout,
             rng=rng,
             loss_params=targets.loss_params,
+            front=front,
+            parametric_activation=self.parametric_activation,
         )
-        network.set_weights(coefs, intercepts)
+        if not fresh:
+            self._check_architecture(network)
+            network.set_weights(
+                self.coefs_,
+                self.intercepts_,
+                self.front_params_,
+                self.activation_params_,
+            )
+            return network
+        coefs, intercepts = self._initial_weights(layer_units, X.dtype, rng)
+        network.set_weights(coefs, intercepts, init_front(front, rng, X.dtype))
+        if self.data_init:
+            scale_to_unit_variance(network, X[:_DATA_INIT_ROWS])
         return network
+
+    def _make_front(self, X, inputs):
+        """The front specs of the encoded input (none: sklearn's network)."""
+        layout = inputs.layout_ if inputs is not None else Layout(X.shape[1], 0)
+        if sp.issparse(X) and (self.numeric_embedding or self.front_scale):
+            raise TypeError(
+                "numeric_embedding and front_scale need dense input; convert X "
+                "with X.toarray()."
+            )
+        return make_front(layout, self.numeric_embedding, self.front_scale, X)
 
     def _initial_weights(self, layer_units, dtype, rng):
         """Weights and biases drawn as sklearn's MLP draws them."""
@@ -368,13 +482,15 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         ]
         return [W for W, _ in weights], [b for _, b in weights]
 
-    def _check_architecture(self, layer_units):
+    def _check_architecture(self, network):
+        layer_units = network.layer_units
         fitted = [W.shape[0] for W in self.coefs_] + [self.n_outputs_]
-        if fitted != layer_units:
+        alphas = len(self.activation_params_) > 0
+        if fitted != layer_units or alphas != self.parametric_activation:
             raise ValueError(
                 "warm_start and partial_fit need the same architecture as the "
                 f"previous fit: layer sizes {layer_units} differ from the fitted "
-                f"{fitted}."
+                f"{fitted}, or parametric_activation changed."
             )
 
     def _hold_out(self, data, validation, targets, rng):
@@ -416,7 +532,9 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             verbose=self.verbose,
         )
 
-    def _train(self, network, data, validation, targets, record, rng, incremental):
+    def _train(
+        self, network, data, validation, targets, inputs, record, rng, incremental
+    ):
         """Run the engine's training loop; returns its :class:`TrainingResult`."""
         X, sample_weight, max_epochs = (
             data.X,
@@ -424,7 +542,16 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             self._max_epochs(incremental),
         )
         events = EpochReporter(
-            self, X, data.y, sample_weight, max_epochs, network, record, targets
+            self,
+            X,
+            data.y,
+            sample_weight,
+            max_epochs,
+            snapshot=lambda: {
+                **self._fitted_attributes(network, targets, inputs),
+                "n_iter_": record.n_iter,
+                "loss_curve_": list(record.loss_curve),
+            },
         )
         monitor = self._monitor(network, validation, targets, events)
         Y = targets.training_targets(data.Y, X.dtype)
@@ -507,18 +634,30 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             "rmsprop": dict(rho=self.rho, epsilon=self.epsilon),
         }[self.solver]
 
-    def _store(self, network, record, targets):
+    def _store(self, network, record, targets, inputs):
         """The fitted attributes, set once from the network, the training
-        record and the target encoder."""
-        self._training = record
-        self.coefs_ = [W.copy() for W in network.coefs]
-        self.intercepts_ = [b.copy() for b in network.intercepts]
-        self.n_layers_ = len(network.layer_units)
-        self.n_outputs_ = network.layer_units[-1]
-        self.out_activation_ = network.loss.out_activation
-        for name, value in targets.fitted_attributes().items():
+        record, the target encoder and the input encoder."""
+        for name, value in self._fitted_attributes(network, targets, inputs).items():
             setattr(self, name, value)
+        self._training = record
         self._publish_record()
+
+    @staticmethod
+    def _fitted_attributes(network, targets, inputs):
+        """What a fitted estimator holds of a network, copied: the fitted
+        attributes ``_store`` sets, and callbacks see after every epoch."""
+        return {
+            "coefs_": [W.copy() for W in network.coefs],
+            "intercepts_": [b.copy() for b in network.intercepts],
+            "front_params_": [p.copy() for p in network.front_params],
+            "activation_params_": [a.copy() for a in network.activation_params],
+            "n_layers_": len(network.layer_units),
+            "n_outputs_": network.layer_units[-1],
+            "out_activation_": network.loss.out_activation,
+            "_front": network.front,
+            "_inputs": inputs,
+            **targets.fitted_attributes(),
+        }
 
     def _publish_record(self):
         """The public ``_``-suffixed copies of the training record."""
@@ -604,6 +743,8 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             state["_training"] = _record_from_dict(state["_training"])
         elif "coefs_" in state:  # a file of 0.1.0.dev0 before the record
             state["_training"] = _record_from_attributes(state)
+            state.update(front_params_=[], activation_params_=[], _front=[])
+            state["_inputs"] = None
         super().__setstate__(state)
         if "_training" in state:
             self._publish_record()
@@ -614,7 +755,14 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         X = as_model_dtype(self._validate_X(X), self.coefs_[0].dtype)
         with np.errstate(over="ignore", invalid="ignore"):  # checked just below
             P = predict(
-                X, self.coefs_, self.intercepts_, self.activation, self.out_activation_
+                X,
+                self.coefs_,
+                self.intercepts_,
+                self.activation,
+                self.out_activation_,
+                front=self._front,
+                front_params=self.front_params_,
+                activation_params=self.activation_params_,
             )
         return check_finite_output(P, X)
 
@@ -628,6 +776,10 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         """
         if "coefs_" not in vars(self):
             check_is_fitted(self)
+        if self._inputs is not None:
+            X = validate_data(self, X, reset=False, skip_check_array=True)
+            X = self._inputs.transform(X)
+            return check_array(X, dtype=(np.float64, np.float32))
         check_numeric(X, "X")
         if not (
             isinstance(X, np.ndarray)

@@ -99,6 +99,8 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
 
+    _TABULAR_RECIPE = dict(activation="selu", label_smoothing=0.1)
+
     def __init__(
         self,
         hidden_layer_sizes=(100,),
@@ -133,6 +135,13 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         dtype=None,
         label_smoothing=0.0,
         class_weight=None,
+        categorical_features=None,
+        missing_values="error",
+        feature_scaling=None,
+        numeric_embedding=None,
+        front_scale=False,
+        parametric_activation=False,
+        data_init=False,
     ):
         self.hidden_layer_sizes, self.activation = hidden_layer_sizes, activation
         self.solver, self.alpha, self.batch_size = solver, alpha, batch_size
@@ -148,6 +157,10 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         self.dropout, self.rho, self.warmup_iter = dropout, rho, warmup_iter
         self.max_grad_norm, self.scoring, self.dtype = max_grad_norm, scoring, dtype
         self.label_smoothing, self.class_weight = label_smoothing, class_weight
+        self.categorical_features = categorical_features
+        self.missing_values, self.feature_scaling = missing_values, feature_scaling
+        self.numeric_embedding, self.front_scale = numeric_embedding, front_scale
+        self.parametric_activation, self.data_init = parametric_activation, data_init
 
     def _target_encoder(self, fitted):
         return ClassTargets(

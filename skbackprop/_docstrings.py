@@ -133,7 +133,49 @@ SHARED_PARAMETERS = """\
         trains in float32, anything else in float64. 'float32' trains a
         float64 X in single precision (about twice as fast, half the memory
         per batch; X is converted once per call), 'float64' the reverse.
-        Predictions come out in this dtype."""
+        Predictions come out in this dtype.
+
+    categorical_features : 'from_dtype', array-like of int, str or bool, or \
+            None, default=None
+        Columns holding categories, encoded by the estimator itself: those of
+        a DataFrame whose dtype is categorical, object, string or bool
+        ('from_dtype'), or the given column indices, names or boolean mask,
+        as in :class:`~sklearn.ensemble.HistGradientBoostingClassifier`. A
+        column of at most 9 categories is one-hot encoded in the network,
+        one of more categories gets a learned 8-dimensional embedding; a
+        category unseen in fit (or missing) encodes as none of them. None
+        treats every column as a number.
+
+    missing_values : {'error', 'impute'}, default='error'
+        'error' refuses NaN in numeric columns (as sklearn's MLP). 'impute'
+        replaces a missing number by its column's training median and adds a
+        0/1 indicator for every column that had missing values in fit.
+
+    feature_scaling : {'robust_smooth_clip'} or None, default=None
+        'robust_smooth_clip' scales the numeric columns with
+        :class:`~skbackprop.preprocessing.SmoothClipScaler` (median and
+        interquartile range, then :math:`z / \\sqrt{1 + (z/3)^2}`) inside the
+        estimator, so a raw table needs no pipeline.
+
+    numeric_embedding : {'periodic', 'piecewise_linear'} or None, default=None
+        Embeds each numeric column before the first layer: 'periodic' is
+        RealMLP's PBLD (16 learned frequencies
+        :math:`\\cos(2 \\pi w x + b)`, mapped linearly to 3 numbers, the value
+        kept beside them), 'piecewise_linear' Gorishniy et al.'s encoding on
+        16 quantile bins of the training data.
+
+    front_scale : bool, default=False
+        Multiplies every input column (after the categorical encoding) by a
+        learned scale, starting at 1.
+
+    parametric_activation : bool, default=False
+        Hidden activations :math:`z + \\alpha (f(z) - z)` with a learned
+        :math:`\\alpha` per unit, starting at 1 (RealMLP).
+
+    data_init : bool, default=False
+        After the usual initialisation, rescales each hidden layer so that its
+        pre-activations have unit variance on (up to 1000 rows of) the
+        training data."""
 
 SHARED_ATTRIBUTES = """\
     loss_ : float
@@ -194,6 +236,16 @@ SHARED_ATTRIBUTES = """\
 
     n_layers_ : int
         Number of layers, input and output included.
+
+    front_params_ : list of ndarray
+        Parameters of the layers in front of the first weight matrix (the
+        learned scales and embeddings of ``front_scale``,
+        ``numeric_embedding`` and ``categorical_features``), empty without
+        them.
+
+    activation_params_ : list of ndarray
+        The learned :math:`\\alpha` of each hidden layer with
+        ``parametric_activation``, empty without it.
 """
 
 VALIDATION_SET_PARAMETERS = """\

@@ -22,20 +22,14 @@ class EpochReporter:
         Passed to callbacks as metadata.
     max_epochs : int
         Upper bound of the number of epochs (callback subtasks) of this call.
-    network : skbackprop._engine.Network
-        The network being trained, whose current weights callbacks see.
-    state : skbackprop._engine.TrainingState
-        The training record, whose current curves callbacks see.
-    targets : ClassTargets or ValueTargets
-        The fit's target encoder, whose fitted attributes (``classes_``)
-        callbacks see.
+    snapshot : callable
+        ``snapshot() -> dict``: the fitted attributes of the current weights
+        and curves, which callbacks see on an estimator of their own.
     """
 
-    def __init__(
-        self, estimator, X, y, sample_weight, max_epochs, network, state, targets
-    ):
+    def __init__(self, estimator, X, y, sample_weight, max_epochs, snapshot):
         self.estimator, self.X, self.y = estimator, X, y
-        self.network, self.state, self.targets = network, state, targets
+        self.snapshot = snapshot
         self.metadata = (
             {} if sample_weight is None else {"sample_weight": sample_weight}
         )
@@ -61,20 +55,6 @@ class EpochReporter:
             metadata=self.metadata,
             **kwargs,
         )
-
-    def snapshot(self):
-        """Fitted attributes of the current weights, for callbacks' estimators."""
-        network = self.network
-        return {
-            "coefs_": [W.copy() for W in network.coefs],
-            "intercepts_": [b.copy() for b in network.intercepts],
-            "n_layers_": len(network.layer_units),
-            "n_outputs_": network.layer_units[-1],
-            "out_activation_": network.loss.out_activation,
-            "n_iter_": self.state.n_iter,
-            "loss_curve_": list(self.state.loss_curve),
-            **self.targets.fitted_attributes(),
-        }
 
     def epoch_begin(self):
         self.task = self.context.subcontext(task_name="epoch")

@@ -38,6 +38,15 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
     quantile : float, default=0.5
         The quantile, in (0, 1), that ``loss='quantile'`` estimates.
 
+    target_scaling : {'standard'} or None, default=None
+        'standard' fits the network to the targets standardised by their
+        training mean and standard deviation (per output) and maps its
+        outputs back: the losses recorded (``loss_curve_``...) are then in
+        standardised units. Not with ``loss='poisson'``.
+
+    clip_predictions : bool, default=False
+        Clip predictions into the range of the training targets (RealMLP).
+
     Attributes
     ----------
     ${shared_attributes}
@@ -92,7 +101,13 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         ],
         "huber_delta": [Interval(Real, 0, None, closed="neither")],
         "quantile": [Interval(Real, 0, 1, closed="neither")],
+        "target_scaling": [StrOptions({"standard"}), None],
+        "clip_predictions": ["boolean"],
     }
+
+    _TABULAR_RECIPE = dict(
+        activation="mish", target_scaling="standard", clip_predictions=True
+    )
 
     def __init__(
         self,
@@ -129,6 +144,15 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         dtype=None,
         huber_delta=1.0,
         quantile=0.5,
+        categorical_features=None,
+        missing_values="error",
+        feature_scaling=None,
+        numeric_embedding=None,
+        front_scale=False,
+        parametric_activation=False,
+        data_init=False,
+        target_scaling=None,
+        clip_predictions=False,
     ):
         self.loss, self.hidden_layer_sizes = loss, hidden_layer_sizes
         self.activation, self.solver, self.alpha = activation, solver, alpha
@@ -144,9 +168,22 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         self.dropout, self.rho, self.warmup_iter = dropout, rho, warmup_iter
         self.max_grad_norm, self.scoring, self.dtype = max_grad_norm, scoring, dtype
         self.huber_delta, self.quantile = huber_delta, quantile
+        self.categorical_features = categorical_features
+        self.missing_values, self.feature_scaling = missing_values, feature_scaling
+        self.numeric_embedding, self.front_scale = numeric_embedding, front_scale
+        self.parametric_activation, self.data_init = parametric_activation, data_init
+        self.target_scaling, self.clip_predictions = target_scaling, clip_predictions
 
     def _target_encoder(self, fitted):
-        return ValueTargets(self.loss, self.huber_delta, self.quantile)
+        return ValueTargets(
+            self.loss,
+            self.huber_delta,
+            self.quantile,
+            scaling=self.target_scaling,
+            clip=self.clip_predictions,
+            # files saved before target scaling existed hold no statistics
+            stats=getattr(self, "_target_stats", None) if fitted else None,
+        )
 
     # ----------------------------------------------------------------- API
     @with_callbacks

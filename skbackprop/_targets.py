@@ -204,6 +204,11 @@ class ClassTargets:
         np.clip(P, eps, 1 - eps, out=P)
         return np.hstack([1 - P, P]) if P.shape[1] == 1 else P
 
+    def output_slope(self):
+        """How a prediction moves with the network output: probabilities are
+        the outputs themselves."""
+        return 1.0
+
     def score(self, P, y, sample_weight=None):
         """The default validation score: accuracy."""
         return accuracy_score(y, self.decode(P), sample_weight=sample_weight)
@@ -221,11 +226,29 @@ class ValueTargets:
         A regression loss of the engine's ``LOSSES``.
     huber_delta, quantile : float
         The parameters of the 'huber' and 'quantile' losses.
+    scaling : {'standard'} or None
+        'standard' fits the network to :math:`(y - \\mu) / \\sigma`, the
+        training targets' mean and standard deviation, and maps its outputs
+        back.
+    clip : bool
+        Clip predictions into the range of the training targets.
+    stats : dict or None
+        ``mean``, ``scale``, ``low`` and ``high`` of the training targets,
+        learned by :meth:`fit` (None before it).
     """
 
-    def __init__(self, loss="squared_error", huber_delta=1.0, quantile=0.5):
+    def __init__(
+        self,
+        loss="squared_error",
+        huber_delta=1.0,
+        quantile=0.5,
+        scaling=None,
+        clip=False,
+        stats=None,
+    ):
         self.loss = loss
         self.loss_params = {"delta": huber_delta, "quantile": quantile}
+        self.scaling, self.clip, self.stats = scaling, clip, stats
 
     def prepare(self, y, dtype):
         """Finite numbers of ``dtype``, or an error pointing to the classifier
@@ -243,6 +266,19 @@ class ValueTargets:
 
     def fit(self, y, classes=None, incremental=False):
         self.check_continues(y)
+        if self.scaling == "standard" and self.loss == "poisson":
+            raise ValueError(
+                "target_scaling='standard' would give loss='poisson' negative "
+                "targets; use target_scaling=None with the Poisson loss."
+            )
+        Y = y.reshape(len(y), -1)
+        scale = Y.std(axis=0)
+        self.stats = {
+            "mean": Y.mean(axis=0),
+            "scale": np.where(scale > 0, scale, 1.0),
+            "low": Y.min(axis=0),
+            "high": Y.max(axis=0),
+        }
         return self
 
     def check_continues(self, y, classes=None, incremental=False):
@@ -253,10 +289,13 @@ class ValueTargets:
             )
 
     def encode(self, y):
-        return y.reshape(len(y), -1)
+        Y = y.reshape(len(y), -1)
+        if self.scaling == "standard":
+            Y = (Y - self.stats["mean"]) / self.stats["scale"]
+        return Y
 
     def encode_validation(self, y):
-        return as_finite_targets(y, float, "y_val").reshape(len(y), -1)
+        return self.encode(as_finite_targets(y, float, "y_val"))
 
     def training_targets(self, Y, dtype):
         return Y.astype(dtype, copy=False)
@@ -268,14 +307,26 @@ class ValueTargets:
         return None
 
     def decode(self, P):
+        """Predictions of network outputs: back in the targets' units,
+        clipped into their training range when asked."""
+        dtype = P.dtype  # predictions keep the model's dtype
+        if self.scaling == "standard":
+            P = (P * self.stats["scale"] + self.stats["mean"]).astype(dtype)
+        if self.clip:
+            P = np.clip(P, self.stats["low"], self.stats["high"]).astype(dtype)
         return P.ravel() if P.shape[1] == 1 else P
+
+    def output_slope(self):
+        """How a prediction moves with the network output, per output:
+        :math:`\\sigma` with standardised targets (clipping aside), else 1."""
+        return self.stats["scale"] if self.scaling == "standard" else 1.0
 
     def score(self, P, y, sample_weight=None):
         """The default validation score: R²."""
         return r2_score(y, self.decode(P), sample_weight=sample_weight)
 
     def fitted_attributes(self):
-        return {}
+        return {"_target_stats": self.stats}
 
 
 def out_activation(targets):

@@ -29,8 +29,20 @@ def _engine_network(estimator):
         if spec.out_activation == estimator.out_activation_
     )
     layer_units = [W.shape[0] for W in estimator.coefs_] + [estimator.n_outputs_]
-    network = Network(layer_units, estimator.activation, loss, np.float64)
-    network.set_weights(estimator.coefs_, estimator.intercepts_)
+    network = Network(
+        layer_units,
+        estimator.activation,
+        loss,
+        np.float64,
+        front=estimator._front,
+        parametric_activation=bool(estimator.activation_params_),
+    )
+    network.set_weights(
+        estimator.coefs_,
+        estimator.intercepts_,
+        estimator.front_params_,
+        estimator.activation_params_,
+    )
     return network
 
 
@@ -106,8 +118,10 @@ def _upstream(estimator, target, n_samples):
     else:
         outputs = [_output_index(estimator, target, what)]
 
+    slope = estimator._targets().output_slope()  # d prediction / d P
+
     def upstream(P, rows):
-        return [_one_hot(np.full(len(P), j), n_outputs) for j in outputs]
+        return [_one_hot(np.full(len(P), j), n_outputs) * slope for j in outputs]
 
     return upstream, target is None and n_outputs > 1
 
@@ -258,6 +272,15 @@ def feature_attributions(
     True
     """
     est, preprocessing = _check_backprop_estimator(estimator, "feature_attributions")
+    if est._inputs is not None:
+        raise ValueError(
+            "feature_attributions explains the numeric inputs of a network, but "
+            f"this {type(est).__name__} encodes a table itself "
+            "(categorical_features, missing_values='impute' or feature_scaling). "
+            "Encode the table in a Pipeline in front of it instead (e.g. "
+            "OneHotEncoder and StandardScaler in a ColumnTransformer) to attribute "
+            "to the encoded columns."
+        )
     if preprocessing is not None:
         X = preprocessing.transform(X)
     X = validate_data(est, X, reset=False, accept_sparse=["csr"], dtype=np.float64)
