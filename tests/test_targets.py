@@ -78,7 +78,7 @@ def test_value_targets_keep_their_columns():
     assert targets.stratify(np.ones((2, 1))) is None
 
 
-# ------------------------------------------------------- classifier labels
+# ------------------------------------------------------------------ bad y
 CLASSIFIER_CASES = [
     ("one_class", lambda y: np.zeros(N), "y contains only one class"),
     ("continuous", lambda y: np.linspace(0, 1, N), "Unknown label type: continuous"),
@@ -97,19 +97,40 @@ CLASSIFIER_CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    "make_y, match",
-    [c[1:] for c in CLASSIFIER_CASES],
-    ids=[c[0] for c in CLASSIFIER_CASES],
-)
-def test_classifier_refuses_bad_labels(
-    make_y, match, small_data, small_estimator, raises_unchanged
+REGRESSOR_CASES = [
+    (
+        "strings",
+        lambda y: np.array(["a", "b"] * (N // 2)),
+        "needs numeric targets.*For class labels use BackpropClassifier",
+    ),
+    (
+        "object_strings",
+        lambda y: np.array(["x"] * N, dtype=object),
+        "needs numeric targets.*For class labels use BackpropClassifier",
+    ),
+    ("none_values", lambda y: np.array([None] * N), "y has missing values"),
+    ("complex", lambda y: y + 1j, "Complex data not supported"),
+]
+BAD_TARGETS = [
+    pytest.param(Estimator, make_y, match, id=f"{Estimator.__name__}-{name}")
+    for Estimator, cases in [
+        (BackpropClassifier, CLASSIFIER_CASES),
+        (BackpropRegressor, REGRESSOR_CASES),
+    ]
+    for name, make_y, match in cases
+]
+
+
+@pytest.mark.parametrize("Estimator, make_y, match", BAD_TARGETS)
+def test_refuses_bad_targets(
+    Estimator, make_y, match, small_data, small_estimator, raises_unchanged
 ):
-    X, y = small_data(BackpropClassifier)
-    clf = small_estimator(BackpropClassifier)
-    raises_unchanged(clf.fit, (X, make_y(y)), {}, ValueError, match)
+    X, y = small_data(Estimator)
+    est = small_estimator(Estimator)
+    raises_unchanged(est.fit, (X, make_y(y)), {}, ValueError, match)
 
 
+# ------------------------------------------------------ classifier labels
 def test_partial_fit_learns_the_classes_then_refuses_others(
     small_data, small_estimator, raises_unchanged
 ):
@@ -258,35 +279,6 @@ def test_label_smoothing_softens_probabilities(blobs):
 
 
 # -------------------------------------------------------- regressor targets
-REGRESSOR_CASES = [
-    (
-        "strings",
-        lambda y: np.array(["a", "b"] * (N // 2)),
-        "needs numeric targets.*For class labels use BackpropClassifier",
-    ),
-    (
-        "object_strings",
-        lambda y: np.array(["x"] * N, dtype=object),
-        "needs numeric targets.*For class labels use BackpropClassifier",
-    ),
-    ("none_values", lambda y: np.array([None] * N), "y has missing values"),
-    ("complex", lambda y: y + 1j, "Complex data not supported"),
-]
-
-
-@pytest.mark.parametrize(
-    "make_y, match",
-    [c[1:] for c in REGRESSOR_CASES],
-    ids=[c[0] for c in REGRESSOR_CASES],
-)
-def test_regressor_refuses_bad_targets(
-    make_y, match, small_data, small_estimator, raises_unchanged
-):
-    X, y = small_data(BackpropRegressor)
-    reg = small_estimator(BackpropRegressor)
-    raises_unchanged(reg.fit, (X, make_y(y)), {}, ValueError, match)
-
-
 def test_numeric_strings_are_accepted(small_data, small_estimator):
     X, y = small_data(BackpropRegressor)
     reg = small_estimator(BackpropRegressor).fit(X, y.astype(str))
