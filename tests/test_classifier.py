@@ -1,4 +1,5 @@
-"""BackpropClassifier: labels, probabilities and the classifier's errors."""
+"""``skbackprop._classifier``: BackpropClassifier's labels, probabilities,
+multilabel outputs and partial_fit; what it does with y is ``test_targets.py``'s."""
 
 import numpy as np
 import pandas as pd
@@ -77,41 +78,14 @@ def test_multilabel():
     assert clf.score(X, Y) > 0.6
 
 
-def test_single_class_raises_a_clear_error(Xy):
-    X, _ = Xy
-    with pytest.raises(ValueError, match="only one class"):
-        _clf().fit(X, np.zeros(len(X)))
-
-
-def test_weight_on_one_class_only_raises(Xy):
-    X, y = Xy
-    y = y % 2
-    with pytest.raises(ValueError, match="one class"):
-        _clf().fit(X, y, sample_weight=(y == 1).astype(float))
-
-
-def test_partial_fit_needs_classes_then_rejects_unseen_labels(Xy):
-    X, y = Xy
-    clf = _clf()
-    with pytest.raises(ValueError, match="classes must be passed"):
-        clf.partial_fit(X, y)
-    clf.partial_fit(X[y < 2], y[y < 2], classes=[0, 1, 2])
-    assert list(clf.classes_) == [0, 1, 2] and clf.predict_proba(X).shape[1] == 3
-    with pytest.raises(ValueError, match="classes not in"):
-        clf.partial_fit(X, y + 1)
-
-
-def test_warm_start_rejects_other_classes(Xy):
-    X, y = Xy
-    clf = _clf(warm_start=True, max_iter=5).fit(X, y)
-    with pytest.raises(ValueError, match="same classes"):
-        clf.fit(X, y % 2)
-
-
-def test_continuous_target_is_refused(Xy):
-    X, _ = Xy
-    with pytest.raises(ValueError, match="Unknown label type"):
-        _clf().fit(X, np.linspace(0, 1, len(X)))
+def test_partial_fit_unavailable_with_balanced_class_weight():
+    # the class frequencies of a whole stream are unknown
+    clf = _clf(class_weight="balanced")
+    assert not hasattr(clf, "partial_fit")
+    with pytest.raises(AttributeError, match="partial_fit") as excinfo:
+        clf.partial_fit  # noqa: B018 (the attribute access is the test)
+    assert "class_weight='balanced'" in str(excinfo.value.__cause__)
+    assert hasattr(_clf(class_weight={0: 2.0}), "partial_fit")
 
 
 def test_learns_a_nonlinear_boundary():

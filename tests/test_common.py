@@ -61,6 +61,18 @@ def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
 
 
+# and with every default but the solver: max_iter=200, no random_state
+@parametrize_with_checks(
+    [
+        Estimator(solver=solver)
+        for Estimator in (BackpropClassifier, BackpropRegressor)
+        for solver in SOLVERS
+    ]
+)
+def test_sklearn_checks_with_default_settings(estimator, check):
+    check(estimator)
+
+
 # parametrize_with_checks does not yield check_param_validation (scikit-learn
 # runs it only on its own estimators, in its test_common), so it is called here:
 # every parameter has a constraint, and a value of the wrong type or out of

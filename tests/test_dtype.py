@@ -65,6 +65,17 @@ def test_float64_on_float32_data(Estimator, make_data):
 
 
 @pytest.mark.parametrize("Estimator, make_data", CASES)
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+def test_float32_data_stays_float32_by_default(Estimator, make_data, solver):
+    X, y = make_data(np.float32)
+    est = Estimator(hidden_layer_sizes=(8,), solver=solver, max_iter=20, random_state=0)
+    est.fit(X, y)
+    assert all(W.dtype == np.float32 for W in est.coefs_ + est.intercepts_)
+    out = est.predict_proba(X) if hasattr(est, "predict_proba") else est.predict(X)
+    assert out.dtype == np.float32
+
+
+@pytest.mark.parametrize("Estimator, make_data", CASES)
 def test_dtype_is_a_cloneable_parameter(Estimator, make_data):
     est = Estimator(dtype="float32")
     assert est.get_params()["dtype"] == "float32"

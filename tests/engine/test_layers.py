@@ -128,6 +128,16 @@ def test_dropout_keeps_the_expected_activation(rate):
     assert mask.dtype == A.dtype
 
 
+def test_dropout_draws_a_new_mask_every_call():
+    # one layer, two batches: two masks (the estimator's reproducibility
+    # comes from the generator, tested below)
+    layer = Dropout(0.3, np.random.RandomState(0))
+    A = np.ones((200, 50))
+    mask1 = layer.forward(A, training=True)[1]
+    mask2 = layer.forward(A, training=True)[1]
+    assert not np.array_equal(mask1, mask2)
+
+
 def test_dropout_draws_from_the_generator_it_is_given():
     A = np.ones((20, 10))
     m1 = Dropout(0.5, np.random.RandomState(1)).forward(A, training=True)[1]

@@ -6,12 +6,9 @@ by finite differences (float64), the links' own vector-Jacobian products
 import numpy as np
 import pytest
 
-from skbackprop import BackpropRegressor
 from skbackprop._engine.losses import LINK_BACKWARD, LOSSES, OUT_ACTIVATIONS
-from skbackprop._sklearn_compat import StrOptions
 
 MAX_REL_ERROR = 1e-6
-H = 1e-6  # central-difference step
 
 # one loss per output activation, to reach each link
 LOSS_OF_LINK = {}
@@ -24,15 +21,6 @@ def test_every_link_has_targets(target_builders):
     assert links <= set(target_builders), (
         "add a target builder to TARGETS (tests/engine/conftest.py) for each link"
     )
-
-
-def test_regressor_losses_are_registered():
-    (options,) = [
-        c
-        for c in BackpropRegressor._parameter_constraints["loss"]
-        if isinstance(c, StrOptions)
-    ]
-    assert set(options.options) <= set(LOSSES)
 
 
 # ---------------------------------------------------------- loss values
@@ -161,30 +149,28 @@ def test_link_backward_covers_every_output_activation():
 
 
 @pytest.mark.parametrize("link", sorted(LOSS_OF_LINK))
-def test_link_backward_matches_finite_differences(link, relative_error):
+def test_link_backward_matches_finite_differences(
+    link, numeric_gradient, relative_error
+):
     rng = np.random.RandomState(1)
     n_out = 3
     Z = rng.normal(size=(5, n_out))
     G = rng.normal(size=Z.shape)
     forward = OUT_ACTIVATIONS[link]
 
-    def f(Z):
-        return (G * forward(Z.copy())).sum()
+    def f():
+        return (G * forward(Z.copy())).sum()  # the links work in place
 
-    numeric = np.zeros_like(Z)
-    for idx in np.ndindex(*Z.shape):
-        step = np.zeros_like(Z)
-        step[idx] = H
-        numeric[idx] = (f(Z + step) - f(Z - step)) / (2 * H)
     analytic = LINK_BACKWARD[link](G, forward(Z.copy()))
-    assert relative_error(analytic, numeric) < MAX_REL_ERROR
+    assert relative_error(analytic, numeric_gradient(f, Z)) < MAX_REL_ERROR
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("spread", [1.0, 1e3])
-def test_softmax_batch_shift_matches_row_shift(dtype, spread):
-    # the batch maximum as the shift, and the row maxima once the logits
-    # spread past exp's normal range: both give the row-wise softmax
+def test_softmax_row_shift_keeps_exp_finite(dtype, spread):
+    # each row is shifted by its own maximum before exp: finite and exact
+    # whether the logits are of order 1 or spread far past exp's range, and
+    # for a row far below all the others
     rng = np.random.default_rng(0)
     Z = (rng.normal(size=(64, 5)) * spread).astype(dtype)
     Z[3] -= 5 * spread  # one row far below the others

@@ -1,11 +1,10 @@
 """``skbackprop._engine.optimizers``: every step against hand-computed arrays
-or the update rule written out with temporaries, the state round trip, and the
-registry against the estimators' ``solver`` constraint."""
+or the update rule written out with temporaries (the registry against the
+estimators' ``solver`` options: ``tests/test_base.py``)."""
 
 import numpy as np
 import pytest
 
-from skbackprop import BackpropClassifier, BackpropRegressor
 from skbackprop._engine.optimizers import (
     OPTIMIZERS,
     SGD,
@@ -13,7 +12,6 @@ from skbackprop._engine.optimizers import (
     AdamW,
     RMSprop,
 )
-from skbackprop._sklearn_compat import StrOptions
 
 P0 = np.array([1.0, -2.0, 0.5])
 G1 = np.array([0.5, -1.0, 2.0])
@@ -228,15 +226,3 @@ def test_adamw_without_decay_is_adam():
         adamw.step(a, g, 0.01)
         adam.step(b, g, 0.01)
     np.testing.assert_array_equal(a, b)
-
-
-# --------------------------------------------------------- state round trip
-# ------------------------------------------------------------ registries
-@pytest.mark.parametrize("estimator", [BackpropClassifier, BackpropRegressor])
-def test_registry_matches_parameter_constraints(estimator):
-    (options,) = [
-        c
-        for c in estimator._parameter_constraints["solver"]
-        if isinstance(c, StrOptions)
-    ]
-    assert set(options.options) == set(OPTIMIZERS) | {"lbfgs"}

@@ -1,11 +1,13 @@
-"""sklearn callbacks, the per-epoch history and verbose output."""
+"""``skbackprop._progress``: what a fit reports after every epoch, to
+scikit-learn's callbacks (``sklearn.callback``) and as verbose output.
+
+The per-epoch ``history_`` is ``test_base.py``'s (the training record)."""
 
 import importlib.util
+import re
 
-import numpy as np
-import pandas as pd
 import pytest
-from sklearn.datasets import make_classification, make_regression
+from sklearn.datasets import make_classification
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -14,8 +16,9 @@ from skbackprop import BackpropClassifier, BackpropRegressor
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
-callback = pytest.importorskip(
-    "sklearn.callback", reason="sklearn.callback needs scikit-learn >= 1.9"
+needs_callbacks = pytest.mark.skipif(
+    importlib.util.find_spec("sklearn.callback") is None,
+    reason="sklearn.callback needs scikit-learn >= 1.9",
 )
 needs_rich = pytest.mark.skipif(
     importlib.util.find_spec("rich") is None, reason="ProgressBar needs rich"
@@ -63,6 +66,7 @@ class Recorder:
         return False
 
 
+@needs_callbacks
 @pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
 def test_one_task_per_epoch_with_a_usable_estimator(solver, Xy):
     X, y = Xy
@@ -80,6 +84,7 @@ def test_one_task_per_epoch_with_a_usable_estimator(solver, Xy):
     assert recorder.scores[-1] == pytest.approx(clf.score(X, y))
 
 
+@needs_callbacks
 def test_a_callback_can_stop_training_without_warning(Xy, recwarn):
     X, y = Xy
     clf = BackpropClassifier(hidden_layer_sizes=(8,), max_iter=50, random_state=0)
@@ -88,6 +93,7 @@ def test_a_callback_can_stop_training_without_warning(Xy, recwarn):
     assert not [w for w in recwarn if "Maximum iterations" in str(w.message)]
 
 
+@needs_callbacks
 def test_partial_fit_reports_one_epoch(Xy):
     X, y = Xy
     recorder = Recorder()
@@ -96,8 +102,11 @@ def test_partial_fit_reports_one_epoch(Xy):
     assert [t[0] for t in recorder.ended] == ["epoch", "fit"]
 
 
+@needs_callbacks
 @needs_rich
 def test_progress_bar_and_scoring_monitor_inside_grid_search(Xy, capsys):
+    from sklearn import callback
+
     X, y = Xy
     monitor = callback.ScoringMonitor(scoring="accuracy")
     pipe = make_pipeline(
@@ -116,8 +125,11 @@ def test_progress_bar_and_scoring_monitor_inside_grid_search(Xy, capsys):
     assert scores.filter(like="accuracy").notna().all().all()
 
 
+@needs_callbacks
 @needs_rich
 def test_progress_bar_on_a_bare_estimator(Xy, capsys):
+    from sklearn import callback
+
     X, y = Xy
     BackpropRegressor(
         hidden_layer_sizes=(4,), max_iter=3, random_state=0
@@ -125,80 +137,30 @@ def test_progress_bar_on_a_bare_estimator(Xy, capsys):
     assert "BackpropRegressor - fit" in capsys.readouterr().out
 
 
-# ------------------------------------------------------------------ history
-def test_history_matches_the_curves(Xy):
-    X, y = Xy
-    clf = BackpropClassifier(
-        hidden_layer_sizes=(8,),
-        max_iter=6,
-        early_stopping=True,
-        learning_rate="invscaling",
-        solver="sgd",
-        random_state=0,
-    ).fit(X, y)
-    history = pd.DataFrame(clf.history_)
-    assert list(history.columns) == [
-        "epoch",
-        "loss",
-        "val_loss",
-        "val_score",
-        "learning_rate",
-        "grad_norm",
-        "seconds",
-    ]
-    np.testing.assert_array_equal(history["loss"], clf.loss_curve_)
-    np.testing.assert_array_equal(history["val_score"], clf.validation_scores_)
-    np.testing.assert_array_equal(history["val_loss"], clf.validation_loss_curve_)
-    assert history["learning_rate"].iloc[0] == 0.001
-    assert (np.diff(history["learning_rate"]) < 0).all()  # invscaling decays
-    assert (history["grad_norm"] > 0).all() and (history["seconds"] >= 0).all()
-    assert list(history["epoch"]) == list(range(1, 7))
-
-
-def test_history_across_warm_start_and_partial_fit(Xy):
-    X, y = Xy
-    clf = BackpropClassifier(
-        hidden_layer_sizes=(8,), max_iter=3, warm_start=True, random_state=0
-    )
-    clf.fit(X, y).fit(X, y)
-    clf.partial_fit(X, y)
-    assert len(clf.history_) == len(clf.loss_curve_) == 7
-    assert [r["epoch"] for r in clf.history_] == list(range(1, 8))
-    assert [r["loss"] for r in clf.history_] == clf.loss_curve_
-    clf.set_params(warm_start=False).fit(X, y)  # a cold fit starts afresh
-    assert len(clf.history_) == 3
-
-
-def test_lbfgs_history_has_one_record_per_iteration():
-    X, y = make_regression(n_samples=60, n_features=4, random_state=0)
-    reg = BackpropRegressor(
-        hidden_layer_sizes=(4,), solver="lbfgs", max_iter=15, random_state=0
-    ).fit(X, y / y.std())
-    assert len(reg.history_) == len(reg.loss_curve_) == reg.n_iter_
-
-
 # ------------------------------------------------------------------ verbose
-def test_verbose_levels(Xy, capsys):
-    X, y = Xy
-    BackpropClassifier(
-        hidden_layer_sizes=(4,),
-        max_iter=2,
-        verbose=1,
-        early_stopping=True,
-        random_state=0,
-    ).fit(X, y)
+@pytest.mark.parametrize("Estimator", [BackpropClassifier, BackpropRegressor])
+def test_verbose_prints_sklearns_lines(Estimator, data_for, capsys):
+    X, y = data_for(Estimator)
+    est = Estimator(hidden_layer_sizes=(4,), max_iter=3, verbose=True, random_state=0)
+    est.fit(X, y)
+    out = capsys.readouterr().out
+    assert "Iteration 1, loss = " in out and "Iteration 3, loss = " in out
+    est.partial_fit(X, y)
+    assert re.fullmatch(r"Iteration \d+, loss = \S+\n", capsys.readouterr().out)
+    est.set_params(early_stopping=True, max_iter=2).fit(X, y)
     out = capsys.readouterr().out
     assert "Iteration 2, loss = " in out and "Validation score: " in out
-    BackpropClassifier(
+
+
+def test_verbose_two_prints_a_table(Xy, capsys):
+    X, y = Xy
+    clf = BackpropClassifier(
         hidden_layer_sizes=(4,), max_iter=2, verbose=2, random_state=0
     ).fit(X, y)
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == [
-        "Iteration",
-        "loss",
-        "val_loss",
-        "val_score",
-        "lr",
-        "time",
-    ]
+    header = ["Iteration", "loss", "val_loss", "val_score", "lr", "time"]
+    assert lines[0].split() == header
     assert lines[1].split()[0] == "1" and lines[2].split()[0] == "2"
+    clf.partial_fit(X, y)  # one more epoch, under a header of its own
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == header and lines[1].split()[0] == "3"
