@@ -59,6 +59,7 @@ except ImportError as exc:  # pragma: no cover - the extra is not installed
 from skl2onnx._parse import _parse_sklearn_classifier  # noqa: E402
 
 from ._classifier import BackpropClassifier  # noqa: E402
+from ._engine import SELU_ALPHA, SELU_SCALE  # noqa: E402
 from ._regressor import BackpropRegressor  # noqa: E402
 
 __all__ = ["register_converters"]
@@ -155,6 +156,18 @@ def _silu(g, Z):
     return g.node("Mul", Z, _logistic(g, Z))
 
 
+def _selu(g, Z):
+    # lambda (relu(z) + alpha min(e^z - 1, 0)): elu's parts, scaled
+    expm1 = g.node("Sub", g.node("Exp", Z), 1.0)
+    negative = g.node("Mul", g.node("Min", expm1, 0.0), SELU_ALPHA)
+    return g.node("Mul", g.node("Add", g.node("Relu", Z), negative), SELU_SCALE)
+
+
+def _mish(g, Z):
+    # z tanh(softplus(z))
+    return g.node("Mul", Z, g.node("Tanh", _softplus(g, Z)))
+
+
 HIDDEN_ACTIVATIONS = {
     "identity": _identity,
     "logistic": _logistic,
@@ -165,6 +178,8 @@ HIDDEN_ACTIVATIONS = {
     "softplus": _softplus,
     "gelu": _gelu,
     "silu": _silu,
+    "selu": _selu,
+    "mish": _mish,
 }
 
 

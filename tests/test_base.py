@@ -30,7 +30,13 @@ from sklearn.utils.fixes import parse_version
 
 import skbackprop
 from skbackprop import BackpropClassifier, BackpropRegressor
-from skbackprop._engine import ACTIVATIONS, LOSSES, OPTIMIZERS, SCHEDULES
+from skbackprop._engine import (
+    ACTIVATIONS,
+    LOSSES,
+    NUMERIC_EMBEDDINGS,
+    OPTIMIZERS,
+    SCHEDULES,
+)
 from skbackprop._engine.optimizers import SGD, Adam, AdamW, RMSprop
 from skbackprop._sklearn_compat import StrOptions
 
@@ -323,6 +329,7 @@ REGISTRIES = [
         ("activation", set(ACTIVATIONS)),
         ("solver", set(OPTIMIZERS) | {"lbfgs"}),
         ("learning_rate", set(SCHEDULES)),
+        ("numeric_embedding", set(NUMERIC_EMBEDDINGS)),
     ]
 ] + [
     # the regression losses: those of an identity or exponential output
@@ -759,3 +766,34 @@ def test_keyboard_interrupt_keeps_last_complete_epoch(Estimator, data_for, monke
         warnings.simplefilter("ignore")
         reference.fit(X, y)
     np.testing.assert_array_equal(est.coefs_[0], reference.coefs_[0])
+
+
+def test_a_fit_that_diverges_in_its_first_epoch_still_records_it():
+    X, y = make_regression(n_samples=200, n_features=5, random_state=0)
+    est = BackpropRegressor(solver="sgd", learning_rate_init=1e4, random_state=0)
+    with pytest.warns(ConvergenceWarning, match="diverged"):
+        est.fit(X, y)
+    assert est.n_iter_ == len(est.loss_curve_) == len(est.history_) >= 1
+    assert np.isfinite(est.predict(X)).all()
+
+
+@pytest.mark.parametrize("Estimator", [BackpropClassifier, BackpropRegressor])
+@pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
+def test_saturating_features_warn_whatever_the_solver(Estimator, solver):
+    X, y = make_classification(n_samples=60, n_features=4, random_state=0)
+    est = Estimator(hidden_layer_sizes=(4,), solver=solver, max_iter=3, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        with pytest.warns(UserWarning, match=r"up to 3.*e\+30 .*StandardScaler"):
+            try:
+                est.fit(X * 1e30, y)
+            except ValueError:  # lbfgs / sgd may also refuse: the warning came first
+                pass
+
+
+def test_large_but_not_saturating_features_do_not_warn():
+    X, y = make_classification(n_samples=60, n_features=4, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        BackpropClassifier(hidden_layer_sizes=(4,), max_iter=3).fit(X * 1e5, y)

@@ -13,6 +13,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skbackprop import BackpropClassifier, BackpropRegressor
+from skbackprop._progress import EpochReporter
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -164,3 +165,16 @@ def test_verbose_two_prints_a_table(Xy, capsys):
     clf.partial_fit(X, y)  # one more epoch, under a header of its own
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == header and lines[1].split()[0] == "3"
+
+
+def test_constructing_the_reporter_fires_no_callback():
+    class Spy(BackpropClassifier):
+        calls = []
+
+        def _init_callback_context(self, **kwargs):
+            Spy.calls.append("context")
+            return super()._init_callback_context(**kwargs)
+
+    est = Spy()
+    EpochReporter(est, None, None, None, 3, snapshot=dict)
+    assert Spy.calls == []

@@ -428,3 +428,14 @@ def test_successful_fit_and_predict_leave_every_input_unchanged(
     assert_unchanged(
         [before[0], before[1], *before[2].values()], [X, y, *kwargs.values()]
     )
+
+
+@pytest.mark.parametrize("lengths", [(3, 5), (4, 4)])
+def test_per_recording_frame_matrices_point_to_utterance_features(lengths):
+    frames = [np.ones((n, 13)) for n in lengths]
+    est = BackpropClassifier(max_iter=2)
+    with pytest.raises(ValueError, match="UtteranceFeatures"):
+        est.fit(frames, [0, 1])
+    est.fit(np.array([[0.0, 1.0], [1.0, 0.0]]), [0, 1])
+    with pytest.raises(ValueError, match="UtteranceFeatures"):
+        est.predict([np.ones((3, 2)), np.ones((4, 2))])

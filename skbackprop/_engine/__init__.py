@@ -1,7 +1,7 @@
 """The backpropagation engine, numpy and scipy only: what the estimators and
 ``skbackprop.inspection`` use of it is named here."""
 
-from .activations import ACTIVATIONS
+from .activations import ACTIVATIONS, SELU_ALPHA, SELU_SCALE
 from .datainit import scale_to_unit_variance
 from .embeddings import (
     CategoricalSpec,
@@ -49,6 +49,8 @@ __all__ = [
     "PeriodicSpec",
     "PiecewiseLinearSpec",
     "SCHEDULES",
+    "SELU_ALPHA",
+    "SELU_SCALE",
     "ScaleSpec",
     "Stop",
     "Trainer",

@@ -7,7 +7,6 @@ import math
 import numpy as np
 import pytest
 
-from skbackprop import BackpropClassifier, BackpropRegressor
 from skbackprop._engine.schedules import (
     FACTORS,
     SCHEDULES,
@@ -21,7 +20,6 @@ from skbackprop._engine.schedules import (
     make_schedule,
 )
 from skbackprop._engine.state import from_state, to_state
-from skbackprop._sklearn_compat import StrOptions
 
 
 def test_constant_schedule():
@@ -191,14 +189,3 @@ def test_make_schedule_without_warmup_is_the_bare_schedule():
         s = make_schedule(name, 0.01, power_t=0.3, n_epochs=50)
         assert type(s) is cls
         assert (s.learning_rate_init, s.power_t, s.n_epochs) == (0.01, 0.3, 50)
-
-
-# ------------------------------------------------------------ registries
-@pytest.mark.parametrize("estimator", [BackpropClassifier, BackpropRegressor])
-def test_registry_matches_parameter_constraints(estimator):
-    (options,) = [
-        c
-        for c in estimator._parameter_constraints["learning_rate"]
-        if isinstance(c, StrOptions)
-    ]
-    assert set(options.options) == set(SCHEDULES)

@@ -393,3 +393,23 @@ def test_never_improved_compares_the_epochs_with_the_initial_loss(
     # a one-batch epoch's loss is the initial loss itself: later epochs decide
     result = TrainingResult(Stop.MAX_ITER, initial, losses)
     assert result.never_improved() is expected
+
+
+@pytest.mark.parametrize("lr", [1e3, 1e8])
+def test_the_epoch_that_diverges_is_recorded_unjudged(lr):
+    net, X, Y = make_problem()
+    state = TrainingState()
+    optimizer = SGD(net.params.size, np.float64, momentum=0.9)
+    trainer = make_trainer(net, lr=lr, optimizer=optimizer)
+    result = trainer.fit(X, Y, None, state, Monitor(), 20)
+    assert result.stop is Stop.DIVERGED
+    # the blow-up is on the curve and in the history, counted by n_iter
+    assert state.n_iter == len(state.loss_curve) == len(state.history) >= 1
+    blowup = state.loss_curve[-1]
+    assert not np.isfinite(blowup) or blowup > 1e3 * min(
+        [result.initial_loss, *state.loss_curve[:-1]]
+    )
+    assert result.losses == state.loss_curve
+    assert math.isnan(state.history[-1]["val_loss"])
+    # the weights are a sane epoch's, whose loss is state.loss
+    assert np.isfinite(net.params).all() and np.isfinite(state.loss)
