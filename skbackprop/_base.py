@@ -7,6 +7,7 @@ and early stopping in ``_monitoring``; the backpropagation itself lives in
 the engine.
 """
 
+import inspect
 import warnings
 import zlib
 from abc import ABCMeta, abstractmethod
@@ -249,7 +250,6 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         solver="adamw",
         alpha=0.02,
         beta_2=0.95,
-        batch_size=256,
         learning_rate="coslog4",
         learning_rate_init=2e-3,
         max_iter=100,
@@ -381,12 +381,20 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             check_numeric(X, names[0])
             X, y = validate_data(self, X, y, reset=reset, **checks)
         else:  # the raw table's names and width are those of the estimator
-            X, y = validate_data(self, X, y, reset=reset, skip_check_array=True)
+            X, y = self._check_table(X, y, reset=reset)
             X = inputs.fit_transform(X) if fit_inputs else inputs.transform(X)
             X, y = check_X_y(X, y, **checks)
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         return X, y
+
+    def _check_table(self, X, y="no_validation", reset=False):
+        """A raw table for the :class:`TableEncoder`: 2-D (a DataFrame keeps its
+        column dtypes), its column names and count recorded or checked; and
+        ``y`` when given (sklearn's ``validate_data`` convention)."""
+        if not hasattr(X, "iloc"):
+            X = check_array(X, dtype=None, ensure_all_finite=False)
+        return validate_data(self, X, y, reset=reset, skip_check_array=True)
 
     def _input_dtype(self):
         """What ``validate_data`` converts X to: the ``dtype`` parameter, or
@@ -738,7 +746,8 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         return state
 
     def __setstate__(self, state):
-        state = dict(state)
+        # a parameter added since the file was written takes its default
+        state = {**self._get_param_defaults(), **state}
         if "_training" in state:
             state["_training"] = _record_from_dict(state["_training"])
         elif "coefs_" in state:  # a file of 0.1.0.dev0 before the record
@@ -748,6 +757,14 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         super().__setstate__(state)
         if "_training" in state:
             self._publish_record()
+
+    @classmethod
+    def _get_param_defaults(cls):
+        return {
+            name: p.default
+            for name, p in inspect.signature(cls.__init__).parameters.items()
+            if p.default is not inspect.Parameter.empty
+        }
 
     # -------------------------------------------------------------- predict
     def _forward(self, X):
@@ -777,8 +794,7 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         if "coefs_" not in vars(self):
             check_is_fitted(self)
         if self._inputs is not None:
-            X = validate_data(self, X, reset=False, skip_check_array=True)
-            X = self._inputs.transform(X)
+            X = self._inputs.transform(self._check_table(X))
             return check_array(X, dtype=(np.float64, np.float32))
         check_numeric(X, "X")
         if not (
@@ -817,5 +833,8 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
+        front = self.numeric_embedding is not None or self.front_scale
+        tags.input_tags.sparse = self._new_inputs() is None and not front
+        tags.input_tags.allow_nan = self.missing_values == "impute"
+        tags.input_tags.categorical = self.categorical_features is not None
         return tags

@@ -85,8 +85,8 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
     >>> from sklearn.datasets import make_classification
     >>> from skbackprop import BackpropClassifier
     >>> X, y = make_classification(n_samples=200, random_state=0)
-    >>> clf = BackpropClassifier(hidden_layer_sizes=(16,), max_iter=300,
-    ...                          random_state=0).fit(X, y)
+    >>> clf = BackpropClassifier(hidden_layer_sizes=(16,), learning_rate_init=0.01,
+    ...                          max_iter=300, random_state=0).fit(X, y)
     >>> clf.predict_proba(X[:2]).shape
     (2, 2)
     >>> round(clf.score(X, y), 2) >= 0.9
@@ -133,8 +133,6 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         max_grad_norm=None,
         scoring=None,
         dtype=None,
-        label_smoothing=0.0,
-        class_weight=None,
         categorical_features=None,
         missing_values="error",
         feature_scaling=None,
@@ -142,6 +140,8 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         front_scale=False,
         parametric_activation=False,
         data_init=False,
+        label_smoothing=0.0,
+        class_weight=None,
     ):
         self.hidden_layer_sizes, self.activation = hidden_layer_sizes, activation
         self.solver, self.alpha, self.batch_size = solver, alpha, batch_size

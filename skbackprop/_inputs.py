@@ -72,7 +72,9 @@ class TableEncoder:
 
     def fit_transform(self, X):
         frame = _as_frame(X)
-        self.categorical_ = _categorical_columns(frame, self.categorical_features)
+        self.categorical_ = _categorical_columns(
+            frame, self.categorical_features, from_frame=hasattr(X, "iloc")
+        )
         self.numeric_ = [c for c in range(frame.shape[1]) if c not in self.categorical_]
         numbers = self._numbers(frame)
         self.indicator_ = None
@@ -126,10 +128,11 @@ class TableEncoder:
         try:
             return numeric.to_numpy(dtype=np.float64, na_value=np.nan)
         except (TypeError, ValueError) as exc:
-            raise ValueError(
+            raise type(exc)(
                 "X has non-numeric values in columns not declared categorical "
                 f"({exc}); declare them with categorical_features, or give them a "
-                "categorical dtype and categorical_features='from_dtype'."
+                "categorical dtype in a DataFrame and categorical_features="
+                "'from_dtype'."
             ) from None
 
 
@@ -174,11 +177,15 @@ def _as_frame(X):
     return pd.DataFrame(array)
 
 
-def _categorical_columns(frame, categorical_features):
-    """Positions of the categorical columns of ``frame``."""
+def _categorical_columns(frame, categorical_features, from_frame):
+    """Positions of the categorical columns of ``frame``; 'from_dtype' finds
+    them in a DataFrame only (``from_frame``), as sklearn's gradient boosting
+    does: an array of objects holds numbers."""
     if categorical_features is None:
         return []
     if isinstance(categorical_features, str) and categorical_features == "from_dtype":
+        if not from_frame:
+            return []
         return [
             j
             for j, dtype in enumerate(frame.dtypes)

@@ -86,8 +86,8 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
     >>> from skbackprop import BackpropRegressor
     >>> X, y = make_regression(n_samples=200, n_features=5, noise=1.0,
     ...                        random_state=0)
-    >>> reg = BackpropRegressor(hidden_layer_sizes=(32,), solver="lbfgs",
-    ...                         max_iter=500, random_state=0).fit(X, y)
+    >>> reg = BackpropRegressor(hidden_layer_sizes=(16,), solver="lbfgs",
+    ...                         max_iter=2000, random_state=0).fit(X, y)
     >>> round(reg.score(X, y), 2) >= 0.95
     True
     """
@@ -142,8 +142,6 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         max_grad_norm=None,
         scoring=None,
         dtype=None,
-        huber_delta=1.0,
-        quantile=0.5,
         categorical_features=None,
         missing_values="error",
         feature_scaling=None,
@@ -151,6 +149,8 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         front_scale=False,
         parametric_activation=False,
         data_init=False,
+        huber_delta=1.0,
+        quantile=0.5,
         target_scaling=None,
         clip_predictions=False,
     ):
