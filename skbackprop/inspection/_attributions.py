@@ -227,7 +227,7 @@ def feature_attributions(
     .. math::
 
         \\text{gradient}_j = \\frac{\\partial f}{\\partial x_j}(x), \\qquad
-        \\text{gradient\\_x\\_input}_j = (x_j - b_j)
+        \\text{gradient_x_input}_j = (x_j - b_j)
             \\frac{\\partial f}{\\partial x_j}(x)
 
         \\text{IG}_j = (x_j - b_j) \\frac{1}{m} \\sum_{k=1}^{m}
