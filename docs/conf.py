@@ -153,6 +153,16 @@ numpydoc_class_members_toctree = False
 doctest_default_flags = (
     doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE | doctest.IGNORE_EXCEPTION_DETAIL
 )
+# A snippet a reader copies must not warn: within each page's doctests every
+# warning is an error (tests/test_docs.py runs them the same way). The filter
+# is undone after the page, so that it never reaches Sphinx's own code.
+doctest_global_setup = """
+import warnings as _doc_warnings
+_doc_catch = _doc_warnings.catch_warnings()
+_doc_catch.__enter__()
+_doc_warnings.simplefilter("error")
+"""
+doctest_global_cleanup = "_doc_catch.__exit__(None, None, None)"
 
 # -- gallery -----------------------------------------------------------------
 sphinx_gallery_conf = {
