@@ -215,6 +215,29 @@ def test_readme_example_runs_without_warnings():
     assert not convergence, [str(w.message) for w in convergence]
 
 
+def _readme_command(marker):
+    match = re.search(
+        rf"<!-- {marker} -->\n```bash\n(.*?)\n```", README.read_text("utf-8")
+    )
+    return match and match.group(1)
+
+
+def test_readme_commands_are_what_ci_runs():
+    # .ci/run reads these three commands from the README and runs them
+    # verbatim: the docs command in the example command's environment
+    ci = (DOCS.parent / ".ci" / "run").read_text("utf-8")
+    for marker in ("example-command", "docs-command", "test-command"):
+        assert _readme_command(marker), marker
+        assert f"readme_command {marker}" in ci, marker
+    example = _readme_command("example-command")
+    assert re.search(r'pip install "\.\[example\]" && python examples/\S+\.py$', example)
+    docs = _readme_command("docs-command")
+    assert docs.startswith('pip install ".[docs]" && ')
+    # warnings are errors and every cross-reference must resolve
+    assert "sphinx -W --keep-going -n -b html docs docs/_build/html" in docs
+    assert "-b doctest" in docs
+
+
 def test_readme_names_every_extra():
     tomllib = pytest.importorskip("tomllib")  # Python 3.11+
 
@@ -223,3 +246,52 @@ def test_readme_names_every_extra():
     ]["optional-dependencies"]
     rows = set(re.findall(r"^\| `([\w-]+)` \|", README.read_text("utf-8"), re.M))
     assert set(extras) <= rows, sorted(set(extras) - rows)
+
+
+# -- the docs extra ---------------------------------------------------------
+# imported by a page or an example, installed with scikit-learn, not by name
+INDIRECT = {"joblib": "scikit-learn"}
+
+
+def _requirement_name(requirement):
+    return re.match(r"[A-Za-z0-9_.-]+", requirement).group().lower().replace("_", "-")
+
+
+def test_docs_extra_has_what_the_pages_import():
+    # the README's docs command installs the 'docs' extra alone: every module
+    # that a page's doctests or a gallery example imports must come with it
+    import importlib.metadata
+    import sys
+
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    project = tomllib.loads((DOCS.parent / "pyproject.toml").read_text("utf-8"))[
+        "project"
+    ]
+    installed = {
+        _requirement_name(r)
+        for r in project["dependencies"] + project["optional-dependencies"]["docs"]
+    }
+    statement = r"(?:from\s+(\w+)[\w.]*\s+import\b|import\s+(\w+))"
+    doctest_import = re.compile(rf"^\s*(?:>>>|\.\.\.)\s+{statement}", re.M)
+    script_import = re.compile(rf"^\s*{statement}", re.M)
+
+    def imported(pattern, text):
+        return {a or b for a, b in pattern.findall(text)}
+
+    modules = set()
+    for page in PAGES:
+        modules |= imported(doctest_import, page.read_text("utf-8"))
+        # what a page needs without importing it (ProgressBar draws with rich)
+        modules |= {name.partition(".")[0] for name in PAGE_NEEDS.get(page.name, ())}
+    for script in (DOCS.parent / "examples").glob("*.py"):
+        modules |= imported(script_import, script.read_text("utf-8"))
+    assert {"skops", "onnxruntime", "rich"} <= modules
+    distributions = importlib.metadata.packages_distributions()
+    missing = sorted(
+        module
+        for module in modules - set(sys.stdlib_module_names) - {"skbackprop"}
+        if INDIRECT.get(module) not in installed
+        and not {_requirement_name(d) for d in distributions.get(module, [module])}
+        & installed
+    )
+    assert not missing, f"the docs extra lacks what these import: {missing}"
