@@ -295,3 +295,17 @@ def test_docs_extra_has_what_the_pages_import():
         & installed
     )
     assert not missing, f"the docs extra lacks what these import: {missing}"
+
+
+def test_benchmarks_page_cites_only_shipped_scripts_and_options():
+    # a reader must be able to run what the page names: every script it cites
+    # is in benchmarks/ and every option it gives that script is one it takes
+    text = (DOCS / "benchmarks.rst").read_text("utf-8")
+    citations = re.findall(r"(?<![\w/])(?:benchmarks/)?(\w+\.py)\b([^`\n]*)", text)
+    assert len(citations) >= 5
+    for script, rest in citations:
+        path = DOCS.parent / "benchmarks" / script
+        assert path.is_file(), f"benchmarks.rst cites {script}, not in benchmarks/"
+        source = path.read_text("utf-8")
+        for option in re.findall(r"(?<!\w)--[\w-]+", rest.split("#")[0]):
+            assert f'"{option}"' in source, f"{script} has no option {option}"
