@@ -46,7 +46,8 @@ UNRESOLVED_PAGE = r"""<!DOCTYPE html>
 RAW_TEX_PAGE = r"""<!DOCTYPE html>
 <html><body>
 <div class="math notranslate nohighlight">
-\[\theta \leftarrow \theta + v \quad \text{or, with } \texttt{nesterovs\_momentum=True}\]
+\[\theta \leftarrow \theta + v \quad
+  \text{or, with } \texttt{nesterovs\_momentum=True}\]
 </div>
 </body></html>
 """

@@ -230,7 +230,9 @@ def test_readme_commands_are_what_ci_runs():
         assert _readme_command(marker), marker
         assert f"readme_command {marker}" in ci, marker
     example = _readme_command("example-command")
-    assert re.search(r'pip install "\.\[example\]" && python examples/\S+\.py$', example)
+    assert re.search(
+        r'pip install "\.\[example\]" && python examples/\S+\.py$', example
+    )
     docs = _readme_command("docs-command")
     assert docs.startswith('pip install ".[docs]" && ')
     # warnings are errors and every cross-reference must resolve
