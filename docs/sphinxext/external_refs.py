@@ -11,7 +11,8 @@ here, to the page that library's documentation gives each public object
 
 A reference is resolved only when the name imports: a misspelt or removed
 name stays unresolved, and the nitpicky build (``-n``) fails on it, as it
-would with intersphinx.
+would with intersphinx. So a page may cite this way only libraries that the
+``docs`` extra installs; another one (dask-ml, mlflow) gets a plain link.
 """
 
 import importlib
@@ -41,10 +42,6 @@ EXTERNAL_DOCS = {
     "matplotlib": (
         "https://matplotlib.org/stable/api/_as_gen/{}.html",
         "https://matplotlib.org/stable/api/index.html",
-    ),
-    "dask_ml": (
-        "https://ml.dask.org/modules/generated/{}.html",
-        "https://ml.dask.org/modules/api.html",
     ),
 }
 # libraries whose methods have pages of their own (matplotlib's Axes.plot);
