@@ -196,6 +196,47 @@ def test_own_references_kept():
     assert clean_docstrings.clean_lines(lines, foreign=False) == lines
 
 
+# -- references to other libraries, resolved offline ---------------------------
+_spec = importlib.util.spec_from_file_location(
+    "external_refs", DOCS / "sphinxext" / "external_refs.py"
+)
+external_refs = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(external_refs)
+SKLEARN_API = "https://scikit-learn.org/stable/modules/generated/"
+
+
+@pytest.mark.parametrize(
+    "name, address",
+    [
+        ("sklearn.pipeline.Pipeline", SKLEARN_API + "sklearn.pipeline.Pipeline.html"),
+        ("sklearn.set_config", SKLEARN_API + "sklearn.set_config.html"),
+        # a method is an anchor on its class's page
+        (
+            "sklearn.pipeline.Pipeline.fit",
+            SKLEARN_API
+            + "sklearn.pipeline.Pipeline.html#sklearn.pipeline.Pipeline.fit",
+        ),
+        (
+            "sklearn.pipeline",
+            "https://scikit-learn.org/stable/api/sklearn.pipeline.html",
+        ),
+        (
+            "scipy.optimize.minimize",
+            "https://docs.scipy.org/doc/scipy/reference/generated/"
+            "scipy.optimize.minimize.html",
+        ),
+        # misspelt, or of a library without a known documentation: unresolved,
+        # so that the nitpicky build fails on it
+        ("sklearn.pipeline.Pipelin", None),
+        ("sklearn.no_such_module.Thing", None),
+        ("skbackprop.BackpropClassifier", None),
+        ("threadpoolctl.threadpool_limits", None),
+    ],
+)
+def test_external_address(name, address):
+    assert external_refs.external_address(name) == address
+
+
 # -- the README ----------------------------------------------------------------
 README = DOCS.parent / "README.md"
 

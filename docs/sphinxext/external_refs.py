@@ -18,8 +18,6 @@ would with intersphinx. So a page may cite this way only libraries that the
 import importlib
 import inspect
 
-from docutils import nodes
-
 # library -> (address of an object's page, address of a module's page); the
 # page is formatted with the object's (or its class's) dotted name
 EXTERNAL_DOCS = {
@@ -89,6 +87,10 @@ def external_address(name):
 
 
 def _resolve(app, env, node, contnode):
+    # imported here, so that external_address is usable (and tested) without
+    # Sphinx installed
+    from docutils import nodes
+
     if node.get("refdomain") != "py":
         return None
     address = external_address(node["reftarget"])
