@@ -5,17 +5,18 @@ notices both faults in pages as Sphinx writes them, and lets resolved
 references and ordinary math through.
 """
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-TOOL = Path(__file__).resolve().parents[1] / "tools" / "check_docs_html.py"
-_spec = importlib.util.spec_from_file_location("check_docs_html", TOOL)
-check = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(check)
+TOOLS = Path(__file__).resolve().parents[1] / "tools"
+TOOL = TOOLS / "check_docs_html.py"
+# run as a script, a tool finds its neighbours (_site_check.py) on the path
+if str(TOOLS) not in sys.path:
+    sys.path.insert(0, str(TOOLS))
+import check_docs_html as check  # noqa: E402
 
 # the shapes Sphinx writes: a resolved reference is a link around the xref
 GOOD_PAGE = r"""<!DOCTYPE html>
@@ -95,6 +96,17 @@ def test_raw_escapes(tex, raw):
 
 def test_empty_site_is_an_error(tmp_path):
     assert check.main([str(tmp_path)]) == 2
+
+
+def test_script_exit_status(tmp_path):
+    # as CI runs it: a script that finds its neighbour _site_check.py itself
+    site = _site(tmp_path, UNRESOLVED_PAGE)
+    result = subprocess.run(
+        [sys.executable, str(TOOL), str(site)], capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert "index.html:" in result.stdout and "no-such-label" in result.stdout
+    assert "2 fault(s) in 1 pages" in result.stderr
 
 
 def test_sphinx_output(tmp_path):

@@ -23,11 +23,12 @@ any, 2 if the directory holds no HTML page (a check of nothing would pass),
 and 0 otherwise.
 """
 
-import argparse
 import re
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+
+from _site_check import run
 
 # the TeX commands whose argument MathJax typesets as text
 TEXT_COMMANDS = re.compile(r"\\(text|textrm|textit|textbf|textsf|texttt|mbox)\s*\{")
@@ -123,24 +124,16 @@ def site_faults(site):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("site", type=Path, help="the built HTML directory")
-    args = parser.parse_args(argv)
-    n_pages = sum(1 for _ in args.site.rglob("*.html"))
-    if n_pages == 0:
-        print(f"{args.site}: no HTML page to check", file=sys.stderr)
-        return 2
-    found = site_faults(args.site)
-    for path, line, message in found:
-        print(f"{path}:{line}: {message}")
-    if found:
-        print(f"{len(found)} fault(s) in {n_pages} pages", file=sys.stderr)
-        return 1
-    print(
-        f"{n_pages} HTML pages checked: every cross-reference resolves, "
-        "no raw TeX escape in the math"
+    return run(
+        argv,
+        __doc__.split("\n\n")[0],
+        lambda site: [
+            f"{path}:{line}: {message}" for path, line, message in site_faults(site)
+        ],
+        fault_summary="{n_faults} fault(s) in {n_pages} pages",
+        passed="{n_pages} HTML pages checked: every cross-reference resolves, no "
+        "raw TeX escape in the math",
     )
-    return 0
 
 
 if __name__ == "__main__":
