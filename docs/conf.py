@@ -1,8 +1,13 @@
 """Sphinx configuration of the skbackprop documentation.
 
-Build with warnings as errors, running the gallery::
+Build with warnings as errors and every cross-reference resolved, running
+the gallery::
 
-    python -m sphinx -W --keep-going -b html docs docs/_build/html
+    python -m sphinx -W --keep-going -n -b html docs docs/_build/html
+
+check that no reference was left unresolved and no math shows raw TeX::
+
+    python tools/check_docs_html.py docs/_build/html
 
 check that the built pages load nothing from the network (CI does)::
 
@@ -50,7 +55,12 @@ extensions = [
     "sphinx_gallery.gen_gallery",
     "myst_parser",
     "clean_docstrings",
+    # links to scikit-learn, numpy, scipy ... pages without intersphinx's
+    # download: the build runs offline
+    "external_refs",
 ]
+# every cross-reference must resolve (the build runs with -n in CI too)
+nitpicky = True
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
@@ -104,7 +114,8 @@ def _api_section(module):
     short_name = module.__name__.rpartition(".")[2]
     title = API_TITLES.get(short_name, short_name.replace("_", " ").capitalize())
     summary = module.__doc__.strip().split("\n\n")[0]
-    lines = [title, "-" * len(title), "", f".. currentmodule:: {module.__name__}"]
+    # ``module`` (not ``currentmodule``): :mod:`skbackprop.inspection` links here
+    lines = [title, "-" * len(title), "", f".. module:: {module.__name__}"]
     lines += ["", f"``{module.__name__}``: {summary}"]
     # classes, then functions: one line per object, its name and the first
     # line of its docstring (the signature is on the object's own page)
@@ -142,6 +153,16 @@ numpydoc_class_members_toctree = False
 doctest_default_flags = (
     doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE | doctest.IGNORE_EXCEPTION_DETAIL
 )
+# A snippet a reader copies must not warn: within each page's doctests every
+# warning is an error (tests/test_docs.py runs them the same way). The filter
+# is undone after the page, so that it never reaches Sphinx's own code.
+doctest_global_setup = """
+import warnings as _doc_warnings
+_doc_catch = _doc_warnings.catch_warnings()
+_doc_catch.__enter__()
+_doc_warnings.simplefilter("error")
+"""
+doctest_global_cleanup = "_doc_catch.__exit__(None, None, None)"
 
 # -- gallery -----------------------------------------------------------------
 sphinx_gallery_conf = {
@@ -188,5 +209,8 @@ html_sidebars = {"index": [], "changelog": []}
 # "fit()" rather than "BackpropClassifier.fit()" in a class page's table of
 # contents, which is narrow
 toc_object_entries_show_parents = "hide"
-html_static_path = []
+html_static_path = ["_static"]
+# long equations and wide tables scroll inside their own box instead of
+# running off the page at 1024 px
+html_css_files = ["skbackprop.css"]
 html_show_sourcelink = False

@@ -4,8 +4,8 @@ Importing this module registers a parser, a shape calculator and a converter
 for :class:`~skbackprop.BackpropClassifier` and
 :class:`~skbackprop.BackpropRegressor` with skl2onnx, so that
 ``skl2onnx.to_onnx(model, X[:1])`` converts a fitted network, bare or as a step
-of a ``Pipeline``. It needs the ``onnx`` extra (``pip install
-"skbackprop[onnx]"``: skl2onnx, and onnxruntime to run the graphs).
+of a ``Pipeline``. It needs the ``onnx`` extra (``pip install ".[onnx]"`` in
+a clone of skbackprop: skl2onnx, and onnxruntime to run the graphs).
 
 Importing ``skbackprop`` alone registers nothing: skl2onnx takes longer to
 import than skbackprop itself, and what ``import skbackprop`` does should not
@@ -49,8 +49,8 @@ try:
     )
 except ImportError as exc:  # pragma: no cover - the extra is not installed
     raise ImportError(
-        "skbackprop.onnx needs skl2onnx; install it with "
-        "pip install 'skbackprop[onnx]'."
+        "skbackprop.onnx needs skl2onnx; install the onnx extra, in a clone "
+        'of skbackprop: pip install ".[onnx]"'
     ) from exc
 
 # skl2onnx's own classifier parser adds the ZipMap step behind the 'zipmap'
@@ -403,7 +403,7 @@ def register_converters():
     >>> register_converters()  # the import has already done it
     >>> X, y = make_classification(n_samples=100, random_state=0)
     >>> X = X.astype(np.float32)
-    >>> clf = BackpropClassifier(activation="gelu", max_iter=50,
+    >>> clf = BackpropClassifier(activation="gelu", max_iter=500,
     ...                          random_state=0).fit(X, y)
     >>> onx = skl2onnx.to_onnx(clf, X[:1], options={"zipmap": False})
     >>> session = InferenceSession(onx.SerializeToString(),

@@ -5,17 +5,18 @@ would notice an external script, style sheet or font, and that it lets local
 assets and ordinary links through.
 """
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-TOOL = Path(__file__).resolve().parents[1] / "tools" / "check_offline_html.py"
-_spec = importlib.util.spec_from_file_location("check_offline_html", TOOL)
-check = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(check)
+TOOLS = Path(__file__).resolve().parents[1] / "tools"
+TOOL = TOOLS / "check_offline_html.py"
+# run as a script, a tool finds its neighbours (_site_check.py) on the path
+if str(TOOLS) not in sys.path:
+    sys.path.insert(0, str(TOOLS))
+import check_offline_html as check  # noqa: E402
 
 LOCAL_PAGE = """<!DOCTYPE html>
 <html><head>

@@ -63,17 +63,28 @@ def _agg_backend():
     plt.close("all")
 
 
+# pages whose every snippet needs a module beyond the test extra's oldest
+# versions: skipped where it is missing (sklearn.callback is new in 1.9)
+PAGE_NEEDS = {"progress.rst": ("sklearn.callback", "rich")}
+
+
 @pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
 def test_doctests(page):
-    result = doctest.testfile(
-        str(page), module_relative=False, optionflags=FLAGS, report=True
-    )
+    for module in PAGE_NEEDS.get(page.name, ()):
+        pytest.importorskip(module)
+    # a snippet a reader copies must not warn: every warning fails its example
+    # (docs/conf.py does the same for the documentation build's doctests)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = doctest.testfile(
+            str(page), module_relative=False, optionflags=FLAGS, report=True
+        )
     assert result.failed == 0, f"{result.failed} doctest(s) failed in {page.name}"
 
 
 def test_pages_with_doctests_exist():
     pages = {page.name for page in PAGES if ">>> " in page.read_text("utf-8")}
-    assert {"quickstart.rst", "backpropagation.rst"} <= pages
+    assert {"quickstart.rst", "backpropagation.rst", "progress.rst"} <= pages
 
 
 @pytest.mark.parametrize("page", ["backpropagation.rst", "choosing_parameters.rst"])
@@ -185,6 +196,47 @@ def test_own_references_kept():
     assert clean_docstrings.clean_lines(lines, foreign=False) == lines
 
 
+# -- references to other libraries, resolved offline ---------------------------
+_spec = importlib.util.spec_from_file_location(
+    "external_refs", DOCS / "sphinxext" / "external_refs.py"
+)
+external_refs = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(external_refs)
+SKLEARN_API = "https://scikit-learn.org/stable/modules/generated/"
+
+
+@pytest.mark.parametrize(
+    "name, address",
+    [
+        ("sklearn.pipeline.Pipeline", SKLEARN_API + "sklearn.pipeline.Pipeline.html"),
+        ("sklearn.set_config", SKLEARN_API + "sklearn.set_config.html"),
+        # a method is an anchor on its class's page
+        (
+            "sklearn.pipeline.Pipeline.fit",
+            SKLEARN_API
+            + "sklearn.pipeline.Pipeline.html#sklearn.pipeline.Pipeline.fit",
+        ),
+        (
+            "sklearn.pipeline",
+            "https://scikit-learn.org/stable/api/sklearn.pipeline.html",
+        ),
+        (
+            "scipy.optimize.minimize",
+            "https://docs.scipy.org/doc/scipy/reference/generated/"
+            "scipy.optimize.minimize.html",
+        ),
+        # misspelt, or of a library without a known documentation: unresolved,
+        # so that the nitpicky build fails on it
+        ("sklearn.pipeline.Pipelin", None),
+        ("sklearn.no_such_module.Thing", None),
+        ("skbackprop.BackpropClassifier", None),
+        ("threadpoolctl.threadpool_limits", None),
+    ],
+)
+def test_external_address(name, address):
+    assert external_refs.external_address(name) == address
+
+
 # -- the README ----------------------------------------------------------------
 README = DOCS.parent / "README.md"
 
@@ -204,6 +256,31 @@ def test_readme_example_runs_without_warnings():
     assert not convergence, [str(w.message) for w in convergence]
 
 
+def _readme_command(marker):
+    match = re.search(
+        rf"<!-- {marker} -->\n```bash\n(.*?)\n```", README.read_text("utf-8")
+    )
+    return match and match.group(1)
+
+
+def test_readme_commands_are_what_ci_runs():
+    # .ci/run reads these three commands from the README and runs them
+    # verbatim: the docs command in the example command's environment
+    ci = (DOCS.parent / ".ci" / "run").read_text("utf-8")
+    for marker in ("example-command", "docs-command", "test-command"):
+        assert _readme_command(marker), marker
+        assert f"readme_command {marker}" in ci, marker
+    example = _readme_command("example-command")
+    assert re.search(
+        r'pip install "\.\[example\]" && python examples/\S+\.py$', example
+    )
+    docs = _readme_command("docs-command")
+    assert docs.startswith('pip install ".[docs]" && ')
+    # warnings are errors and every cross-reference must resolve
+    assert "sphinx -W --keep-going -n -b html docs docs/_build/html" in docs
+    assert "-b doctest" in docs
+
+
 def test_readme_names_every_extra():
     tomllib = pytest.importorskip("tomllib")  # Python 3.11+
 
@@ -212,3 +289,66 @@ def test_readme_names_every_extra():
     ]["optional-dependencies"]
     rows = set(re.findall(r"^\| `([\w-]+)` \|", README.read_text("utf-8"), re.M))
     assert set(extras) <= rows, sorted(set(extras) - rows)
+
+
+# -- the docs extra ---------------------------------------------------------
+# imported by a page or an example, installed with scikit-learn, not by name
+INDIRECT = {"joblib": "scikit-learn"}
+
+
+def _requirement_name(requirement):
+    return re.match(r"[A-Za-z0-9_.-]+", requirement).group().lower().replace("_", "-")
+
+
+def test_docs_extra_has_what_the_pages_import():
+    # the README's docs command installs the 'docs' extra alone: every module
+    # that a page's doctests or a gallery example imports must come with it
+    import importlib.metadata
+    import sys
+
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    project = tomllib.loads((DOCS.parent / "pyproject.toml").read_text("utf-8"))[
+        "project"
+    ]
+    installed = {
+        _requirement_name(r)
+        for r in project["dependencies"] + project["optional-dependencies"]["docs"]
+    }
+    statement = r"(?:from\s+(\w+)[\w.]*\s+import\b|import\s+(\w+))"
+    doctest_import = re.compile(rf"^\s*(?:>>>|\.\.\.)\s+{statement}", re.M)
+    script_import = re.compile(rf"^\s*{statement}", re.M)
+
+    def imported(pattern, text):
+        return {a or b for a, b in pattern.findall(text)}
+
+    modules = set()
+    for page in PAGES:
+        modules |= imported(doctest_import, page.read_text("utf-8"))
+        # what a page needs without importing it (ProgressBar draws with rich)
+        modules |= {name.partition(".")[0] for name in PAGE_NEEDS.get(page.name, ())}
+    for script in (DOCS.parent / "examples").glob("*.py"):
+        modules |= imported(script_import, script.read_text("utf-8"))
+    assert {"skops", "onnxruntime", "rich"} <= modules
+    distributions = importlib.metadata.packages_distributions()
+    missing = sorted(
+        module
+        for module in modules - set(sys.stdlib_module_names) - {"skbackprop"}
+        if INDIRECT.get(module) not in installed
+        and not {_requirement_name(d) for d in distributions.get(module, [module])}
+        & installed
+    )
+    assert not missing, f"the docs extra lacks what these import: {missing}"
+
+
+def test_benchmarks_page_cites_only_shipped_scripts_and_options():
+    # a reader must be able to run what the page names: every script it cites
+    # is in benchmarks/ and every option it gives that script is one it takes
+    text = (DOCS / "benchmarks.rst").read_text("utf-8")
+    citations = re.findall(r"(?<![\w/])(?:benchmarks/)?(\w+\.py)\b([^`\n]*)", text)
+    assert len(citations) >= 5
+    for script, rest in citations:
+        path = DOCS.parent / "benchmarks" / script
+        assert path.is_file(), f"benchmarks.rst cites {script}, not in benchmarks/"
+        source = path.read_text("utf-8")
+        for option in re.findall(r"(?<!\w)--[\w-]+", rest.split("#")[0]):
+            assert f'"{option}"' in source, f"{script} has no option {option}"

@@ -590,4 +590,4 @@ def test_inspection_imports_without_matplotlib():
         check=True,
     )
     assert "requires matplotlib" in result.stdout
-    assert "pip install skbackprop[plot]" in result.stdout
+    assert 'pip install ".[plot]"' in result.stdout

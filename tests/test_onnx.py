@@ -325,4 +325,4 @@ def test_missing_skl2onnx_says_which_extra():
         "import sys; sys.modules['skl2onnx'] = None; import skbackprop.onnx"
     )
     assert result.returncode != 0
-    assert "pip install 'skbackprop[onnx]'" in result.stderr
+    assert 'pip install ".[onnx]"' in result.stderr

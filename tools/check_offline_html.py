@@ -21,11 +21,12 @@ there is any, 2 if the directory holds no HTML page (a check of nothing would
 pass), and 0 otherwise.
 """
 
-import argparse
 import re
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+
+from _site_check import run
 
 EXTERNAL = re.compile(r"^\s*(?:(?:https?|ftp):)?//", re.IGNORECASE)
 # url(...) and @import "..." in CSS, with or without quotes
@@ -151,25 +152,17 @@ def external_resources(site):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("site", type=Path, help="the built HTML directory")
-    args = parser.parse_args(argv)
-    n_pages = sum(1 for _ in args.site.rglob("*.html"))
-    if n_pages == 0:
-        print(f"{args.site}: no HTML page to check", file=sys.stderr)
-        return 2
-    found = external_resources(args.site)
-    for path, line, what, address in found:
-        print(f"{path}:{line}: {what} loads {address}")
-    if found:
-        print(
-            f"{len(found)} external resource(s) in {n_pages} pages: the site "
-            "must render without a network",
-            file=sys.stderr,
-        )
-        return 1
-    print(f"{n_pages} HTML pages checked: no external script, style sheet or font")
-    return 0
+    return run(
+        argv,
+        __doc__.split("\n\n")[0],
+        lambda site: [
+            f"{path}:{line}: {what} loads {address}"
+            for path, line, what, address in external_resources(site)
+        ],
+        fault_summary="{n_faults} external resource(s) in {n_pages} pages: the "
+        "site must render without a network",
+        passed="{n_pages} HTML pages checked: no external script, style sheet or font",
+    )
 
 
 if __name__ == "__main__":

@@ -240,14 +240,16 @@ def feature_attributions(
 
     .. math::
 
-        \\text{gradient}_j = \\frac{\\partial f}{\\partial x_j}(x), \\qquad
-        \\text{gradient\\_x\\_input}_j = (x_j - b_j)
-            \\frac{\\partial f}{\\partial x_j}(x)
+        \\text{gradient}_j &= \\frac{\\partial f}{\\partial x_j}(x),
 
-        \\text{IG}_j = (x_j - b_j) \\frac{1}{m} \\sum_{k=1}^{m}
+        \\text{gradient_x_input}_j &= (x_j - b_j)
+            \\frac{\\partial f}{\\partial x_j}(x),
+
+        \\text{IG}_j &= (x_j - b_j) \\frac{1}{m} \\sum_{k=1}^{m}
             \\frac{\\partial f}{\\partial x_j}
             \\Bigl(b + \\tfrac{k - 1/2}{m} (x - b)\\Bigr)
-            \\approx \\int_0^1 (x_j - b_j)
+
+        &\\approx \\int_0^1 (x_j - b_j)
             \\frac{\\partial f}{\\partial x_j}\\bigl(b + \\alpha (x - b)\\bigr)
             \\, d\\alpha
 

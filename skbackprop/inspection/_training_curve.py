@@ -13,8 +13,9 @@ def _check_matplotlib_support(caller):
         import matplotlib  # noqa: F401
     except ImportError as e:
         raise ImportError(
-            f"{caller} requires matplotlib. Install it with "
-            "`pip install skbackprop[plot]` or `pip install matplotlib`."
+            f"{caller} requires matplotlib. Install the plot extra, in a "
+            'clone of skbackprop: `pip install ".[plot]"`, or '
+            "`pip install matplotlib`."
         ) from e
 
 
