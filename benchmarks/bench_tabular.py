@@ -62,6 +62,9 @@ def parse_args(argv):
     parser.add_argument("--splits", type=int, default=3)
     parser.add_argument("--max-rows", type=int, default=4000)
     parser.add_argument("--out", type=Path, help="write the tables (markdown) here")
+    parser.add_argument(
+        "--candidate", default="bp_tabular", help="the model the goal is checked for"
+    )
     args = parser.parse_args(argv)
     args.datasets = _choose(args.datasets, DATASETS, "--datasets")
     args.models = _choose(args.models, {**MODELS, **ABLATIONS}, "--models")
@@ -227,7 +230,35 @@ def report(records, args, argv):
         "all sets and splits.\n",
         markdown(summary, ".3f") + "\n",
     ]
+    if args.candidate in summary.index:
+        sections += [
+            f"## Goal of issue 19 for `{args.candidate}`\n",
+            markdown(goal(summary, args.candidate), "") + "\n",
+        ]
     return "\n".join(sections)
+
+
+def goal(summary, candidate, reference="realmlp_td"):
+    """The targets a recipe must meet: best mean rank, mean normalised score
+    at least 0.85, within 0.03 of the best model on every set, and at most a
+    fifth of the reference's CPU time."""
+    row = summary.loc[candidate]
+    rows = [
+        ("best mean rank", f"{summary['mean rank'].min():.2f}",
+         f"{row['mean rank']:.2f}", row["mean rank"] <= summary["mean rank"].min()),
+        ("mean normalised", ">= 0.85", f"{row['mean normalised']:.3f}",
+         row["mean normalised"] >= 0.85),
+        ("max gap", "<= 0.03", f"{row['max gap']:.3f}", row["max gap"] <= 0.03),
+    ]  # fmt: skip
+    if reference in summary.index:
+        budget = summary.loc[reference, "CPU s"] / 5
+        rows.append(
+            (f"CPU s (a fifth of {reference})", f"<= {budget:.0f}",
+             f"{row['CPU s']:.0f}", row["CPU s"] <= budget)
+        )  # fmt: skip
+    table = pd.DataFrame(rows, columns=["criterion", "target", "measured", "met"])
+    table["met"] = table["met"].map({True: "yes", False: "no"})
+    return table.set_index("criterion")
 
 
 def _describe(name, max_rows):

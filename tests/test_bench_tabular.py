@@ -93,3 +93,19 @@ def test_every_data_set_loads_offline_with_categories_as_category(name):
         assert np.isfinite(y).all()
     else:
         assert set(np.unique(y)) == set(range(y.max() + 1)) and y.max() >= 1
+
+
+def test_goal_checks_rank_normalised_score_gap_and_cpu_budget():
+    summary = pd.DataFrame(
+        {
+            "mean rank": [1.5, 2.0, 2.5],
+            "mean normalised": [0.9, 0.8, 0.7],
+            "max gap": [0.02, 0.05, 0.1],
+            "CPU s": [20.0, 1.0, 100.0],
+        },
+        index=["fast", "slow", "realmlp_td"],
+    )
+    assert bench.goal(summary, "fast")["met"].tolist() == ["yes"] * 4
+    assert bench.goal(summary, "slow")["met"].tolist() == ["no", "no", "no", "yes"]
+    without_reference = bench.goal(summary.drop("realmlp_td"), "fast")
+    assert len(without_reference) == 3
