@@ -139,7 +139,7 @@ def run(args, log=print):
                     records.append(
                         dict(dataset=name, split=seed, model=model, score=s, cpu=cpu)
                     )
-                    log(f"# {name:12s} split {seed} {model:14s} {s:.4f} {cpu:7.1f} s")
+                    log(f"# {name:12s} split {seed} {model:18s} {s:.4f} {cpu:7.1f} s")
     return pd.DataFrame(records)
 
 
