@@ -508,12 +508,12 @@ def _check_no_table_encoder(model):
         f"skbackprop.onnx cannot convert a {type(model).__name__} fitted with "
         f"{given}: it encodes the raw table itself (category codes, imputation, "
         "scaling), which has no ONNX converter. Encode the table in a Pipeline "
-        "instead, e.g. a ColumnTransformer with OneHotEncoder for the "
-        "categories and SimpleImputer(add_indicator=True) and a scaler for the "
-        "numbers, which skl2onnx converts, in front of a network fitted with "
-        "categorical_features=None, missing_values='error' and "
-        "feature_scaling=None; numeric_embedding and front_scale work on that "
-        "numeric matrix and convert."
+        "instead, which skl2onnx converts: a ColumnTransformer with "
+        "OneHotEncoder(handle_unknown='ignore') for the categories and "
+        "SimpleImputer and StandardScaler for the numbers, in front of a "
+        "network fitted with categorical_features=None, missing_values='error' "
+        "and feature_scaling=None (numeric_embedding, front_scale and "
+        "parametric_activation convert)."
     )
 
 

@@ -7,11 +7,13 @@ import sys
 
 import numpy as np
 import pytest
+from sklearn.compose import ColumnTransformer
 from sklearn.datasets import make_classification, make_multilabel_classification
 from sklearn.exceptions import NotFittedError
+from sklearn.impute import SimpleImputer
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from skbackprop import BackpropClassifier, BackpropRegressor
 from skbackprop._engine import embeddings
@@ -424,6 +426,53 @@ def test_table_encoder_is_refused(Estimator, params, named):
     with pytest.raises(NotImplementedError, match=re.escape(named)) as info:
         skl2onnx.to_onnx(model, X[:1])
     assert "ColumnTransformer" in str(info.value)
+
+
+@pytest.mark.parametrize("Estimator", [BackpropClassifier, BackpropRegressor])
+def test_table_encoded_in_a_pipeline(Estimator):
+    # the route the refusal above points to: the table encoded by converted
+    # sklearn steps, the recipe's network on the matrix they make
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(
+        {
+            "a": rng.normal(size=80).astype(np.float32),
+            "b": rng.normal(size=80).astype(np.float32),
+            "c": rng.choice(["x", "y", "z"], 80),
+        }
+    )
+    X.loc[::7, "b"] = np.nan
+    y = (X["a"] + (X["c"] == "x") > 0.3).astype(int)
+    network = Estimator.tabular(
+        categorical_features=None,
+        missing_values="error",
+        feature_scaling=None,
+        hidden_layer_sizes=(8,),
+        batch_size=16,
+        max_iter=5,
+        random_state=0,
+    )
+    encoder = ColumnTransformer(
+        [
+            ("categories", OneHotEncoder(handle_unknown="ignore"), ["c"]),
+            ("numbers", make_pipeline(SimpleImputer(), StandardScaler()), ["a", "b"]),
+        ]
+    )
+    pipe = make_pipeline(encoder, network).fit(X, y)
+    options = (
+        {id(network): {"zipmap": False}} if Estimator is BackpropClassifier else {}
+    )
+    onx = skl2onnx.to_onnx(pipe, X[:1], options=options)
+    session = ort.InferenceSession(
+        onx.SerializeToString(), providers=["CPUExecutionProvider"]
+    )
+    columns = {name: X[[name]].to_numpy() for name in X.columns}
+    outputs = session.run(None, {**columns, "c": columns["c"].astype(object)})
+    if Estimator is BackpropClassifier:
+        assert_close(outputs[1], pipe.predict_proba(X), np.float32)
+        np.testing.assert_array_equal(outputs[0], pipe.predict(X))
+    else:
+        assert_close(outputs[0].ravel(), pipe.predict(X), np.float32)
 
 
 # Front layers one by one against the engine: each converter's graph alone,
