@@ -344,12 +344,11 @@ def _categorical(g, spec, params, X):
 
 def _columns(g, spec, params, X):
     # each group's layer on its columns, side by side, then the passthrough
-    groups = [indices for indices, _ in spec.items]
     specs = [item for _, item in spec.items]
-    parts = [
-        _front_layer(g, item, item_params, g.node("Gather", X, g.ints(idx), axis=1))
-        for idx, (item, item_params) in zip(groups, _split(specs, params))
-    ]
+    parts = []
+    for (indices, _), (item, item_params) in zip(spec.items, _split(specs, params)):
+        columns = g.node("Gather", X, g.ints(indices), axis=1)  # (n, len(indices))
+        parts.append(_front_layer(g, item, item_params, columns))
     if spec.passthrough:
         parts.append(g.node("Gather", X, g.ints(spec.passthrough), axis=1))
     return g.node("Concat", *parts, axis=1) if len(parts) > 1 else parts[0]
@@ -503,7 +502,8 @@ def _check_no_table_encoder(model):
         f"{name}={getattr(model, name)!r}"
         for name, default in defaults.items()
         if getattr(model, name) != default
-    )
+    )  # empty when set back with set_params since the fit
+    given = given or "a table encoder"
     raise NotImplementedError(
         f"skbackprop.onnx cannot convert a {type(model).__name__} fitted with "
         f"{given}: it encodes the raw table itself (category codes, imputation, "
