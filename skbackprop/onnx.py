@@ -295,6 +295,7 @@ def _flat(g, A, width):
 
 def _periodic(g, spec, params, X):
     # u = 2 pi w x + b, v = cos u, e = v M + c, out [x_j, e_j] per feature
+    _require_opset(g, 12, "Einsum", "a periodic numeric_embedding")
     w, b, M, c = params
     d = spec.n_in
     x = _per_feature(g, X, d)  # (n, d, 1)
@@ -328,6 +329,7 @@ def _one_hot(g, spec, params, X):
 
 def _categorical(g, spec, params, X):
     # row o_j + code of the stacked table; unknown and missing codes are 0
+    _require_opset(g, 12, "GreaterOrEqual", "embedded categories")
     layer = spec.build(params)
     n_levels = g.const(layer.n_levels, "n_levels")
     known = g.node(
@@ -340,6 +342,16 @@ def _categorical(g, spec, params, X):
     rows = g.node("Add", codes, g.ints(layer.offsets, "offsets"))  # (n, c)
     table = g.const(layer.table, "embedding")
     return _flat(g, g.node("Gather", table, rows, axis=0), spec.n_out)
+
+
+def _require_opset(g, opset, op_type, what):
+    # skl2onnx's own error names the operator only, not the model's cause
+    if g.container.target_opset < opset:
+        raise RuntimeError(
+            f"The ONNX graph of {what} needs {op_type}, an operator of opset "
+            f"{opset}; got target_opset={g.container.target_opset}. Pass "
+            f"target_opset={opset} or more (or None, the latest) to convert it."
+        )
 
 
 def _columns(g, spec, params, X):

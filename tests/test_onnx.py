@@ -494,6 +494,8 @@ class _Container:
     """The two methods of skl2onnx's container that _Graph uses, collecting
     an onnx graph."""
 
+    target_opset = 17
+
     def __init__(self):
         self.nodes, self.initializers = [], []
 
@@ -604,6 +606,14 @@ def test_columns_graph(dtype):
         passthrough=(4, 0),
     )
     assert_front_matches_engine([columns, ScaleSpec(columns.n_out)], X)
+
+
+def test_periodic_embedding_needs_opset_12():
+    reg, X = fit_tabular(BackpropRegressor, np.float32, numeric_embedding="periodic")
+    with pytest.raises(RuntimeError, match="target_opset=11. Pass target_opset=12"):
+        skl2onnx.to_onnx(reg, X[:1], target_opset=11)
+    out = run(skl2onnx.to_onnx(reg, X[:1], target_opset=12), X)["variable"]
+    assert_close(out.ravel(), reg.predict(X), np.float32)
 
 
 def test_unknown_front_layer_raises():
