@@ -59,12 +59,22 @@ except ImportError as exc:  # pragma: no cover - the extra is not installed
 from skl2onnx._parse import _parse_sklearn_classifier  # noqa: E402
 
 from ._classifier import BackpropClassifier  # noqa: E402
-from ._engine import SELU_ALPHA, SELU_SCALE  # noqa: E402
+from ._engine import (  # noqa: E402
+    SELU_ALPHA,
+    SELU_SCALE,
+    CategoricalSpec,
+    ColumnsSpec,
+    OneHotSpec,
+    PeriodicSpec,
+    PiecewiseLinearSpec,
+    ScaleSpec,
+)
 from ._regressor import BackpropRegressor  # noqa: E402
 
 __all__ = ["register_converters"]
 
 CLASSIFIER_ALIAS = "SkbackpropBackpropClassifier"
+TWO_PI = 2 * math.pi  # as the engine writes it, so 2 pi w rounds the same
 REGRESSOR_ALIAS = "SkbackpropBackpropRegressor"
 _INPUT_TYPES = [FloatTensorType, DoubleTensorType, Int64TensorType]
 
@@ -89,6 +99,15 @@ class _Graph:
         tensor = self.scope.get_unique_variable_name(name)
         self.container.add_initializer(
             tensor, self.proto, list(value.shape), value.ravel()
+        )
+        return tensor
+
+    def ints(self, value, name="index"):
+        """An int64 constant: indices, shapes, axes."""
+        value = np.asarray(value, dtype=np.int64)
+        tensor = self.scope.get_unique_variable_name(name)
+        self.container.add_initializer(
+            tensor, TensorProto.INT64, list(value.shape), value.ravel().tolist()
         )
         return tensor
 
@@ -253,16 +272,163 @@ OUTPUT_ACTIVATIONS = {
 }
 
 
+# ------------------------------------------------------------ front layers
+# Each takes the graph, a spec of skbackprop/_engine/embeddings.py, its
+# parameters (the spec's share of front_params_) and the name of its (n, n_in)
+# input, and returns the name of its (n, n_out) output, computing what the
+# layer the spec builds computes.
+def _scale(g, spec, params, X):
+    (s,) = params
+    return g.node("Mul", X, g.const(s, "front_scale"))  # (n, d) * (d,)
+
+
+def _per_feature(g, X, n_features):
+    """(n, d) -> (n, d, 1): each number on its own row of a feature's block."""
+    return g.node("Reshape", X, g.ints([-1, n_features, 1], "shape"))
+
+
+def _flat(g, A, width):
+    """(n, d, t) -> (n, d t), feature j's outputs side by side as the engine
+    writes them."""
+    return g.node("Reshape", A, g.ints([-1, width], "shape"))
+
+
+def _periodic(g, spec, params, X):
+    # u = 2 pi w x + b, v = cos u, e = v M + c, out [x_j, e_j] per feature
+    _require_opset(g, 12, "Einsum", "a periodic numeric_embedding")
+    w, b, M, c = params
+    d = spec.n_in
+    x = _per_feature(g, X, d)  # (n, d, 1)
+    # 2 pi w rounded in the model's dtype, as the engine computes it
+    U = g.node("Add", g.node("Mul", x, g.const(TWO_PI * w, "frequency")), g.const(b))
+    E = g.node("Einsum", g.node("Cos", U), g.const(M, "map"), equation="ndk,dkm->ndm")
+    E = g.node("Add", E, g.const(c, "map_bias"))  # (n, d, m)
+    return _flat(g, g.node("Concat", x, E, axis=2), spec.n_out)
+
+
+def _piecewise_linear(g, spec, params, X):
+    # r = (x - e_{t-1}) / width_t, clipped into [0, 1] except below the first
+    # bin and above the last; a bin of zero width has inv_width 0 (r = 0)
+    layer = spec.build(params)  # the engine's own left edges and inverse widths
+    R = g.node("Sub", _per_feature(g, X, spec.n_in), g.const(layer.left, "left"))
+    R = g.node("Mul", R, g.const(layer.inv_width, "inv_width"))  # (n, d, T)
+    R = g.node("Max", R, g.const(layer.low, "low"))
+    return _flat(g, g.node("Min", R, g.const(layer.high, "high")), spec.n_out)
+
+
+def _one_hot(g, spec, params, X):
+    # [x_j = l] for l = 1..n_j: equality with an integer level is False for
+    # NaN, a fraction or an unknown code, so they set no indicator, as
+    # category_codes maps them to 0
+    n_levels = np.asarray(spec.n_levels)
+    columns = np.repeat(np.arange(len(n_levels)), n_levels)  # (sum n_j,)
+    levels = np.concatenate([np.arange(1, n + 1) for n in n_levels])
+    repeated = g.node("Gather", X, g.ints(columns), axis=1)  # (n, sum n_j)
+    return g.node("Cast", g.node("Equal", repeated, g.const(levels)), to=g.proto)
+
+
+def _categorical(g, spec, params, X):
+    # row o_j + code of the stacked table; unknown and missing codes are 0
+    _require_opset(g, 12, "GreaterOrEqual", "embedded categories")
+    layer = spec.build(params)
+    n_levels = g.const(layer.n_levels, "n_levels")
+    known = g.node(
+        "And",
+        g.node("GreaterOrEqual", X, 1.0),
+        g.node("LessOrEqual", X, n_levels),
+    )
+    known = g.node("And", known, g.node("Equal", X, g.node("Floor", X)))  # NaN: False
+    codes = g.node("Cast", g.node("Where", known, X, 0.0), to=TensorProto.INT64)
+    rows = g.node("Add", codes, g.ints(layer.offsets, "offsets"))  # (n, c)
+    table = g.const(layer.table, "embedding")
+    return _flat(g, g.node("Gather", table, rows, axis=0), spec.n_out)
+
+
+def _require_opset(g, opset, op_type, what):
+    # skl2onnx's own error names the operator only, not the model's cause
+    if g.container.target_opset < opset:
+        raise RuntimeError(
+            f"The ONNX graph of {what} needs {op_type}, an operator of opset "
+            f"{opset}; got target_opset={g.container.target_opset}. Pass "
+            f"target_opset={opset} or more (or None, the latest) to convert it."
+        )
+
+
+def _columns(g, spec, params, X):
+    # each group's layer on its columns, side by side, then the passthrough
+    specs = [item for _, item in spec.items]
+    parts = []
+    for (indices, _), (item, item_params) in zip(spec.items, _split(specs, params)):
+        columns = g.node("Gather", X, g.ints(indices), axis=1)  # (n, len(indices))
+        parts.append(_front_layer(g, item, item_params, columns))
+    if spec.passthrough:
+        parts.append(g.node("Gather", X, g.ints(spec.passthrough), axis=1))
+    return g.node("Concat", *parts, axis=1) if len(parts) > 1 else parts[0]
+
+
+FRONT_LAYERS = {
+    ScaleSpec: _scale,
+    PeriodicSpec: _periodic,
+    PiecewiseLinearSpec: _piecewise_linear,
+    OneHotSpec: _one_hot,
+    CategoricalSpec: _categorical,
+    ColumnsSpec: _columns,
+}
+
+
+def _split(specs, params):
+    """Each spec with its parameters: ``len(spec.shapes)`` consecutive arrays
+    of the flat list ``params``, as the engine hands them out."""
+    start = 0
+    for spec in specs:
+        stop = start + len(spec.shapes)
+        yield spec, params[start:stop]
+        start = stop
+
+
+def _front_layer(g, spec, params, X):
+    if type(spec) not in FRONT_LAYERS:
+        raise NotImplementedError(
+            f"skbackprop.onnx cannot convert a front layer {type(spec).__name__}; "
+            f"it converts {sorted(cls.__name__ for cls in FRONT_LAYERS)}."
+        )
+    return FRONT_LAYERS[type(spec)](g, spec, params, X)
+
+
+def _front(g, specs, params, X):
+    """The front's output: ``specs`` applied in order before the first layer."""
+    for spec, spec_params in _split(specs, params):
+        X = _front_layer(g, spec, spec_params, X)
+    return X
+
+
+# ----------------------------------------------------------------- network
+def _parametric(hidden, alpha):
+    """``A = Z + alpha (f(Z) - Z)``, the engine's ParametricActivation."""
+
+    def activation(g, Z):
+        D = g.node("Sub", hidden(g, Z), Z)
+        return g.node("Add", g.node("Mul", D, g.const(alpha, "alpha")), Z)
+
+    return activation
+
+
 def _forward(g, model, X, out=None):
-    """The network's output: affine layers, the hidden activation between them."""
+    """The network's output: the front, then affine layers with the hidden
+    activation (parametric or not) between them."""
     hidden = _lookup(HIDDEN_ACTIVATIONS, model.activation, "activation")
     link = _lookup(OUTPUT_ACTIVATIONS, model.out_activation_, "out_activation_")
-    A = X
-    last = len(model.coefs_) - 1
-    for i, (W, b) in enumerate(zip(model.coefs_, model.intercepts_)):
-        Z = g.node("Add", g.node("MatMul", A, g.const(W, "coef")), g.const(b, "bias"))
-        A = hidden(g, Z) if i < last else link(g, Z, out)
-    return A
+    activations = [hidden] * (len(model.coefs_) - 1)
+    if len(model.activation_params_):
+        activations = [_parametric(hidden, a) for a in model.activation_params_]
+    A = _front(g, model._front, model.front_params_, X)
+    for W, b, activation in zip(model.coefs_, model.intercepts_, activations):
+        A = activation(g, _affine(g, A, W, b))
+    return link(g, _affine(g, A, model.coefs_[-1], model.intercepts_[-1]), out)
+
+
+def _affine(g, A, W, b):
+    return g.node("Add", g.node("MatMul", A, g.const(W, "coef")), g.const(b, "bias"))
 
 
 def _lookup(registry, name, attribute):
@@ -322,6 +488,7 @@ def _parse_classifier(scope, model, inputs, custom_parsers=None):
 def _check_model_input(operator):
     model = operator.raw_operator
     check_is_fitted(model)
+    _check_no_table_encoder(model)
     check_input_and_output_types(operator, good_input_types=_INPUT_TYPES)
     shape = operator.inputs[0].type.shape
     if len(shape) == 2 and isinstance(shape[1], int):
@@ -331,6 +498,35 @@ def _check_model_input(operator):
                 f"fitted with {model.n_features_in_} features."
             )
     return model, operator.inputs[0].get_first_dimension()
+
+
+def _check_no_table_encoder(model):
+    """Refuse a model that encodes its raw table itself: ordinal codes of
+    strings, imputation and indicators have no ONNX graph here."""
+    if model._inputs is None:
+        return
+    defaults = {
+        "categorical_features": None,
+        "missing_values": "error",
+        "feature_scaling": None,
+    }
+    given = ", ".join(
+        f"{name}={getattr(model, name)!r}"
+        for name, default in defaults.items()
+        if getattr(model, name) != default
+    )  # empty when set back with set_params since the fit
+    given = given or "a table encoder"
+    raise NotImplementedError(
+        f"skbackprop.onnx cannot convert a {type(model).__name__} fitted with "
+        f"{given}: it encodes the raw table itself (category codes, imputation, "
+        "scaling), which has no ONNX converter. Encode the table in a Pipeline "
+        "instead, which skl2onnx converts: a ColumnTransformer with "
+        "OneHotEncoder(handle_unknown='ignore') for the categories and "
+        "SimpleImputer and StandardScaler for the numbers, in front of a "
+        "network fitted with categorical_features=None, missing_values='error' "
+        "and feature_scaling=None (numeric_embedding, front_scale and "
+        "parametric_activation convert)."
+    )
 
 
 def _output_type(operator):
@@ -381,8 +577,22 @@ def _regressor_shapes(operator):
 
 
 def _convert_regressor(scope, operator, container):
+    model = operator.raw_operator
     g, X = _graph_input(scope, operator, container)
-    _forward(g, operator.raw_operator, X, out=operator.outputs[0].full_name)
+    _decode(g, model._targets(), _forward(g, model, X), operator.outputs[0].full_name)
+
+
+def _decode(g, targets, P, out):
+    """The predictions of outputs ``P``, as ValueTargets.decode computes them:
+    ``P sigma + mu`` with standardised targets, then clipped into the
+    training targets' range when asked."""
+    if targets.scaling == "standard":
+        P = g.node("Mul", P, g.const(targets.stats["scale"], "target_scale"))
+        P = g.node("Add", P, g.const(targets.stats["mean"], "target_mean"))
+    if targets.clip:
+        P = g.node("Max", P, g.const(targets.stats["low"], "target_low"))
+        P = g.node("Min", P, g.const(targets.stats["high"], "target_high"))
+    return g.node("Identity", P, out=out)
 
 
 def register_converters():
