@@ -9,7 +9,6 @@ the engine.
 
 import inspect
 import warnings
-import zlib
 from abc import ABCMeta, abstractmethod
 from dataclasses import dataclass
 from numbers import Integral, Real
@@ -17,21 +16,12 @@ from numbers import Integral, Real
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import get_scorer_names
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import (
-    check_array,
-    check_is_fitted,
-    check_X_y,
-    column_or_1d,
-    validate_data,
-)
 
 from ._engine import (
     ACTIVATIONS,
     DEFAULT_INITIALIZER,
-    DIVERGENCE,
     INITIALIZERS,
     NUMERIC_EMBEDDINGS,
     OPTIMIZERS,
@@ -42,49 +32,38 @@ from ._engine import (
     Trainer,
     TrainingState,
     fit_lbfgs,
-    from_state,
     init_front,
     make_schedule,
     predict,
     scale_to_unit_variance,
-    to_state,
 )
 from ._inputs import Layout, TableEncoder, make_front
-from ._monitoring import Validation, validation_scorer, validation_split
+from ._monitoring import (
+    Validation,
+    validation_scorer,
+    validation_split,
+    warn_about_outcome,
+)
+from ._persistence import file_state, loaded_state, published_attributes
 from ._progress import EpochReporter
 from ._sklearn_compat import (
     CallbackSupportMixin,
     Interval,
     Options,
     StrOptions,
-    _check_sample_weight,
 )
 from ._threads import limit_blas_threads
 from ._validation import (
     as_model_dtype,
-    check_finite,
     check_finite_output,
-    check_numeric,
+    checked_sample_weight,
+    validate_X,
+    validate_Xy,
     warn_if_saturating,
 )
 
 STOCHASTIC_SOLVERS = set(OPTIMIZERS)
 _DATA_INIT_ROWS = 1000  # rows that data_init measures the pre-activations on
-
-# the training record's fields and the public attributes that copy them
-_PUBLISHED = {
-    "n_iter": "n_iter_",
-    "t": "t_",
-    "loss": "loss_",
-    "loss_curve": "loss_curve_",
-    "best_loss": "best_loss_",
-    "no_improvement_count": "_no_improvement_count",  # sklearn's tests read it
-    "validation_scores": "validation_scores_",
-    "validation_loss_curve": "validation_loss_curve_",
-    "best_validation_score": "best_validation_score_",
-    "best_iteration": "best_iteration_",
-    "history": "history_",
-}
 
 
 def _check_hidden_layer_sizes(hidden_layer_sizes):
@@ -111,81 +90,6 @@ class _TrainingData:
     y: np.ndarray
     Y: np.ndarray
     sample_weight: np.ndarray = None
-
-
-def _checked_sample_weight(sample_weight, X):
-    """Validated non-negative weights in X's dtype, not all zero, or None."""
-    if sample_weight is None:
-        return None
-    check_numeric(sample_weight, "sample_weight")
-    sample_weight = _check_sample_weight(
-        sample_weight, X, dtype=X.dtype, ensure_non_negative=True
-    )
-    if not np.isfinite(sample_weight).all():
-        raise ValueError("sample_weight must be finite; it contains NaN or inf.")
-    if sample_weight.sum() <= 0:
-        raise ValueError(
-            "sample_weight sums to zero: at least one sample needs a positive weight."
-        )
-    return sample_weight
-
-
-def _pack_history(history):
-    """``history_`` as one compressed table: a file holds a node per record
-    otherwise, and grows past sklearn's MLP with the number of epochs."""
-    keys = list(history[0])
-    table = np.array([[record[k] for k in keys] for record in history], float)
-    return {
-        "keys": keys,
-        "ints": [isinstance(history[0][k], int) for k in keys],
-        "table": zlib.compress(table.T.tobytes()),  # a column at a time
-    }
-
-
-def _unpack_history(packed):
-    """The list of records that :func:`_pack_history` packed."""
-    keys = packed["keys"]
-    table = np.frombuffer(zlib.decompress(packed["table"])).reshape(len(keys), -1)
-    columns = [
-        col.astype(int).tolist() if is_int else col.tolist()
-        for col, is_int in zip(table, packed["ints"])
-    ]
-    return [dict(zip(keys, row)) for row in zip(*columns)]
-
-
-def _record_to_dict(record):
-    """The training record as plain data: its optimizer and schedule as
-    :func:`to_state` dicts, its history packed."""
-    data = vars(record).copy()
-    for name in ("optimizer", "schedule"):
-        if data[name] is not None:
-            data[name] = to_state(data[name])
-    data["history"] = _pack_history(data["history"]) if data["history"] else []
-    return data
-
-
-def _record_from_dict(data):
-    """The training record that :func:`_record_to_dict` stored."""
-    data = dict(data)
-    for name in ("optimizer", "schedule"):
-        if data[name] is not None:
-            data[name] = from_state(data[name])
-    if data["history"]:
-        data["history"] = _unpack_history(data["history"])
-    return TrainingState(**data)
-
-
-def _record_from_attributes(state):
-    """The training record of a file that kept it in the fitted attributes
-    (``_optimizer``, ``_schedule``, ``_best_params``, ``n_iter_``, ...)."""
-    data = {field: state.pop(attribute) for field, attribute in _PUBLISHED.items()}
-    data["best_params"] = state.pop("_best_params", None)
-    for name in ("optimizer", "schedule"):
-        saved = state.pop(f"_{name}", None)
-        data[name] = None if saved is None else from_state(saved)
-    if isinstance(data["history"], dict):
-        data["history"] = _unpack_history(data["history"])
-    return TrainingState(**data)
 
 
 class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
@@ -336,7 +240,7 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             )
         finally:
             self._store(network, record, targets, inputs)
-        self._warn(result, incremental)
+        warn_about_outcome(self, result, incremental)
         return self
 
     def _validate_training_data(self, X, y, sample_weight, fresh, incremental):
@@ -346,11 +250,11 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 "early_stopping=False or call fit."
             )
         inputs = self._new_inputs() if fresh else self._inputs
-        X, y = self._validate_Xy(X, y, reset=fresh, inputs=inputs, fit_inputs=fresh)
+        X, y = validate_Xy(self, X, y, reset=fresh, inputs=inputs, fit_inputs=fresh)
         if not fresh:
             X = as_model_dtype(X, self.coefs_[0].dtype)
         warn_if_saturating(X)
-        return X, y, _checked_sample_weight(sample_weight, X), inputs
+        return X, y, checked_sample_weight(sample_weight, X), inputs
 
     def _new_inputs(self):
         """A :class:`TableEncoder` when the estimator encodes the table itself."""
@@ -363,43 +267,6 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         return TableEncoder(
             self.categorical_features, self.missing_values, self.feature_scaling
         )
-
-    def _validate_Xy(
-        self, X, y, reset, names=("X", "y"), inputs=None, fit_inputs=False
-    ):
-        """X and y checked as ``validate_data`` checks them; y 1-D when it is a
-        column. The training and the validation data go through here; with
-        ``inputs`` (a :class:`TableEncoder`) the raw table is encoded first."""
-        check_finite(y, names[1])
-        checks = dict(
-            accept_sparse=["csr", "csc"],
-            multi_output=True,
-            dtype=self._input_dtype(),
-            y_numeric=False,
-        )
-        if inputs is None:
-            check_numeric(X, names[0])
-            X, y = validate_data(self, X, y, reset=reset, **checks)
-        else:  # the raw table's names and width are those of the estimator
-            X, y = self._check_table(X, y, reset=reset)
-            X = inputs.fit_transform(X) if fit_inputs else inputs.transform(X)
-            X, y = check_X_y(X, y, **checks)
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
-        return X, y
-
-    def _check_table(self, X, y="no_validation", reset=False):
-        """A raw table for the :class:`TableEncoder`: 2-D (a DataFrame keeps its
-        column dtypes), its column names and count recorded or checked; and
-        ``y`` when given (sklearn's ``validate_data`` convention)."""
-        if not hasattr(X, "iloc"):
-            X = check_array(X, dtype=None, ensure_all_finite=False)
-        return validate_data(self, X, y, reset=reset, skip_check_array=True)
-
-    def _input_dtype(self):
-        """What ``validate_data`` converts X to: the ``dtype`` parameter, or
-        float32 kept and anything else made float64, as sklearn's MLP does."""
-        return (np.float64, np.float32) if self.dtype is None else self.dtype
 
     def _encode(self, y, dtype, fresh, incremental, classes):
         """The fit's target encoder, ``y`` checked, and ``y`` encoded as the
@@ -424,15 +291,15 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     "X_val and y_val must be given together; got only "
                     f"{'X_val' if y_val is None else 'y_val'}."
                 )
-            X_val, y_val = self._validate_Xy(
-                X_val, y_val, reset=False, names=("X_val", "y_val"), inputs=inputs
+            X_val, y_val = validate_Xy(
+                self, X_val, y_val, reset=False, names=("X_val", "y_val"), inputs=inputs
             )
             X_val = as_model_dtype(X_val, X.dtype, "X_val")
             return Validation(
                 X_val,
                 y_val,
                 targets.encode_validation(y_val),
-                _checked_sample_weight(sample_weight_val, X_val),
+                checked_sample_weight(sample_weight_val, X_val),
             )
         except (TypeError, ValueError) as exc:
             raise type(exc)(
@@ -669,91 +536,17 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
 
     def _publish_record(self):
         """The public ``_``-suffixed copies of the training record."""
-        record = self._training
-        for field, attribute in _PUBLISHED.items():
-            value = getattr(record, field)
-            setattr(self, attribute, list(value) if isinstance(value, list) else value)
-
-    def _warn(self, result, incremental):
-        """Warn about how training ended, as sklearn's MLP does, and about divergence.
-
-        Divergence from finite initial weights is the learning rate's doing:
-        the best sane weights are kept, with a warning. A loss that is not
-        finite at the weights training started from is the data's: nothing
-        can be learned from it, and the fit raises (as sklearn's MLP does).
-        """
-        if result.stop is Stop.DIVERGED and not np.isfinite(result.initial_loss):
-            raise ValueError(
-                "Solver produced non-finite parameter weights. The input data may "
-                "contain large values and need to be preprocessed: the loss is "
-                f"already {result.initial_loss} at the weights training started "
-                "from. Scale the features (e.g. StandardScaler) and, for "
-                "regression, the targets."
-            )
-        if result.stop is Stop.DIVERGED:
-            warnings.warn(
-                "Training diverged: the loss became non-finite or grew more than "
-                f"{DIVERGENCE:.0e} times its best value, so training stopped and the "
-                f"best weights seen were restored (training loss {self.loss_:.4g}). "
-                f"Try a smaller learning_rate_init (now {self.learning_rate_init}), "
-                "max_grad_norm, a larger alpha, or scaled features and targets "
-                "(e.g. StandardScaler).",
-                ConvergenceWarning,
-            )
-        elif result.stop is Stop.INTERRUPTED:
-            warnings.warn(
-                "Training interrupted by user: keeping the weights of the last "
-                "complete epoch.",
-                UserWarning,
-            )
-        elif not incremental and result.never_improved():
-            warnings.warn(
-                f"Training never brought the loss below its value at the initial "
-                f"weights ({result.initial_loss:.4g}; best epoch "
-                f"{min(result.losses):.4g}): learning_rate_init="
-                f"{self.learning_rate_init} is probably too large. Try a smaller "
-                "one, or max_grad_norm.",
-                ConvergenceWarning,
-            )
-        elif result.stop is Stop.MAX_ITER and not incremental:
-            warnings.warn(self._max_iter_message(result), ConvergenceWarning)
-
-    def _max_iter_message(self, result):
-        if result.solver_result is None:
-            return (
-                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
-                "and the optimization hasn't converged yet."
-            )
-        return (
-            f"lbfgs failed to converge after {self.n_iter_} iteration(s) "
-            f"(status={result.solver_result.status}): {result.solver_result.message}. "
-            f"Increase max_iter (now {self.max_iter}) or max_fun (now "
-            f"{self.max_fun}), or scale the data, e.g. with StandardScaler."
-        )
+        for attribute, value in published_attributes(self._training).items():
+            setattr(self, attribute, value)
 
     # ---------------------------------------------------------- persistence
     def __getstate__(self):
-        # the training record is stored as plain dicts, arrays and numbers
-        # (the optimizer's and the schedule's too), so that skops loads a
-        # fitted estimator trusting no engine class; its public copies are
-        # made again on loading; a copy, since object.__getstate__ may return
-        # the instance's own __dict__
-        state = dict(super().__getstate__())
-        if "_training" in state:
-            state["_training"] = _record_to_dict(state["_training"])
-            for attribute in _PUBLISHED.values():
-                state.pop(attribute, None)
-        return state
+        # a copy: object.__getstate__ may return the instance's own __dict__
+        return file_state(dict(super().__getstate__()))
 
     def __setstate__(self, state):
         # a parameter added since the file was written takes its default
-        state = {**self._get_param_defaults(), **state}
-        if "_training" in state:
-            state["_training"] = _record_from_dict(state["_training"])
-        elif "coefs_" in state:  # a file of 0.1.0.dev0 before the record
-            state["_training"] = _record_from_attributes(state)
-            state.update(front_params_=[], activation_params_=[], _front=[])
-            state["_inputs"] = None
+        state = loaded_state({**self._get_param_defaults(), **state})
         super().__setstate__(state)
         if "_training" in state:
             self._publish_record()
@@ -769,7 +562,7 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     # -------------------------------------------------------------- predict
     def _forward(self, X):
         """The network's output for X, validated here, computed by the engine."""
-        X = as_model_dtype(self._validate_X(X), self.coefs_[0].dtype)
+        X = as_model_dtype(validate_X(self, X), self.coefs_[0].dtype)
         with np.errstate(over="ignore", invalid="ignore"):  # checked just below
             P = predict(
                 X,
@@ -782,42 +575,6 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 activation_params=self.activation_params_,
             )
         return check_finite_output(P, X)
-
-    def _validate_X(self, X):
-        """X checked as ``validate_data`` checks it.
-
-        A dense float array of an estimator fitted without feature names
-        needs only its shape checked (``check_numeric`` refused NaN and inf):
-        skipping ``validate_data`` there makes one-row prediction several
-        times cheaper, which is what online serving calls.
-        """
-        if "coefs_" not in vars(self):
-            check_is_fitted(self)
-        if self._inputs is not None:
-            X = self._inputs.transform(self._check_table(X))
-            return check_array(X, dtype=(np.float64, np.float32))
-        check_numeric(X, "X")
-        if not (
-            isinstance(X, np.ndarray)
-            and X.dtype.kind == "f"
-            and X.ndim == 2
-            and len(X)
-            and not hasattr(self, "feature_names_in_")
-        ):
-            return validate_data(
-                self,
-                X,
-                accept_sparse=["csr", "csc"],
-                dtype=(np.float64, np.float32),
-                ensure_all_finite=False,  # check_numeric did
-                reset=False,
-            )
-        if X.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[1]} features, but {type(self).__name__} is "
-                f"expecting {self.n_features_in_} features as input."
-            )
-        return X
 
     def _targets(self):
         """The fitted target encoder, which decodes network outputs."""

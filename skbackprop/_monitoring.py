@@ -1,17 +1,22 @@
-"""The validation set of a fit: where it comes from and how it is scored.
+"""How a fit is watched: its validation set, and what it says when it ends.
 
 The estimators hold out (:func:`validation_split`) or check a validation set
 (:class:`Validation`) and hand the engine's training loop a scoring function
 (:func:`validation_scorer`); the loop scores it after every epoch, keeps the
-best weights and stops early.
+best weights and stops early. :func:`warn_about_outcome` turns the loop's
+:class:`~skbackprop._engine.TrainingResult` into sklearn's warnings.
 """
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import train_test_split
 from sklearn.utils.metaestimators import available_if
+
+from ._engine import DIVERGENCE, Stop
 
 
 @dataclass
@@ -123,3 +128,62 @@ def _can_stratify(Y, n_val):
     """Whether a stratified split of binarized targets Y is possible."""
     counts = np.unique(Y, axis=0, return_counts=True)[1]
     return counts.min() >= 2 and len(Y) - n_val >= len(counts) <= n_val
+
+
+def warn_about_outcome(estimator, result, incremental):
+    """Warn about how training ended, as sklearn's MLP does, and about divergence.
+
+    Divergence from finite initial weights is the learning rate's doing:
+    the best sane weights are kept, with a warning. A loss that is not
+    finite at the weights training started from is the data's: nothing
+    can be learned from it, and the fit raises (as sklearn's MLP does).
+    """
+    if result.stop is Stop.DIVERGED and not np.isfinite(result.initial_loss):
+        raise ValueError(
+            "Solver produced non-finite parameter weights. The input data may "
+            "contain large values and need to be preprocessed: the loss is "
+            f"already {result.initial_loss} at the weights training started "
+            "from. Scale the features (e.g. StandardScaler) and, for "
+            "regression, the targets."
+        )
+    if result.stop is Stop.DIVERGED:
+        warnings.warn(
+            "Training diverged: the loss became non-finite or grew more than "
+            f"{DIVERGENCE:.0e} times its best value, so training stopped and the "
+            f"best weights seen were restored (training loss {estimator.loss_:.4g}). "
+            f"Try a smaller learning_rate_init (now {estimator.learning_rate_init}), "
+            "max_grad_norm, a larger alpha, or scaled features and targets "
+            "(e.g. StandardScaler).",
+            ConvergenceWarning,
+        )
+    elif result.stop is Stop.INTERRUPTED:
+        warnings.warn(
+            "Training interrupted by user: keeping the weights of the last "
+            "complete epoch.",
+            UserWarning,
+        )
+    elif not incremental and result.never_improved():
+        warnings.warn(
+            f"Training never brought the loss below its value at the initial "
+            f"weights ({result.initial_loss:.4g}; best epoch "
+            f"{min(result.losses):.4g}): learning_rate_init="
+            f"{estimator.learning_rate_init} is probably too large. Try a smaller "
+            "one, or max_grad_norm.",
+            ConvergenceWarning,
+        )
+    elif result.stop is Stop.MAX_ITER and not incremental:
+        warnings.warn(_max_iter_message(estimator, result), ConvergenceWarning)
+
+
+def _max_iter_message(estimator, result):
+    if result.solver_result is None:
+        return (
+            f"Stochastic Optimizer: Maximum iterations ({estimator.max_iter}) reached "
+            "and the optimization hasn't converged yet."
+        )
+    return (
+        f"lbfgs failed to converge after {estimator.n_iter_} iteration(s) "
+        f"(status={result.solver_result.status}): {result.solver_result.message}. "
+        f"Increase max_iter (now {estimator.max_iter}) or max_fun (now "
+        f"{estimator.max_fun}), or scale the data, e.g. with StandardScaler."
+    )

@@ -8,12 +8,26 @@ value beyond float32's range silently becomes inf, and a forward pass through
 finite weights can still overflow on huge inputs. These helpers turn each case
 into a ValueError or TypeError that names the argument and the problem, before
 any computation starts (or, for an overflowing output, instead of returning it).
+
+The estimators' own checks of their inputs come last: one function checks the
+training and the validation data (:func:`validate_Xy`), one the data to
+predict (:func:`validate_X`), with a raw table first encoded by the
+estimator's :class:`~skbackprop._inputs.TableEncoder` when it has one.
 """
 
 import warnings
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.utils.validation import (
+    check_array,
+    check_is_fitted,
+    check_X_y,
+    column_or_1d,
+    validate_data,
+)
+
+from ._sklearn_compat import _check_sample_weight
 
 # Features beyond this magnitude drive a freshly initialised unit (weights of
 # order 1 / sqrt(fan_in)) so far that every output link saturates: 0 or 1
@@ -213,3 +227,98 @@ def as_finite_targets(y, dtype, name="y"):
             "regression targets must be finite numbers."
         )
     return y
+
+
+# ------------------------------------------------ the estimators' inputs
+def input_dtype(estimator):
+    """What ``validate_data`` converts X to: the ``dtype`` parameter, or
+    float32 kept and anything else made float64, as sklearn's MLP does."""
+    return (np.float64, np.float32) if estimator.dtype is None else estimator.dtype
+
+
+def validate_Xy(
+    estimator, X, y, reset, names=("X", "y"), inputs=None, fit_inputs=False
+):
+    """X and y checked as ``validate_data`` checks them; y 1-D when it is a
+    column. The training and the validation data go through here; with
+    ``inputs`` (a :class:`TableEncoder`) the raw table is encoded first."""
+    check_finite(y, names[1])
+    checks = dict(
+        accept_sparse=["csr", "csc"],
+        multi_output=True,
+        dtype=input_dtype(estimator),
+        y_numeric=False,
+    )
+    if inputs is None:
+        check_numeric(X, names[0])
+        X, y = validate_data(estimator, X, y, reset=reset, **checks)
+    else:  # the raw table's names and width are those of the estimator
+        X, y = check_table(estimator, X, y, reset=reset)
+        X = inputs.fit_transform(X) if fit_inputs else inputs.transform(X)
+        X, y = check_X_y(X, y, **checks)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = column_or_1d(y, warn=True)
+    return X, y
+
+
+def check_table(estimator, X, y="no_validation", reset=False):
+    """A raw table for the :class:`TableEncoder`: 2-D (a DataFrame keeps its
+    column dtypes), its column names and count recorded or checked; and
+    ``y`` when given (sklearn's ``validate_data`` convention)."""
+    if not hasattr(X, "iloc"):
+        X = check_array(X, dtype=None, ensure_all_finite=False)
+    return validate_data(estimator, X, y, reset=reset, skip_check_array=True)
+
+
+def validate_X(estimator, X):
+    """X checked as ``validate_data`` checks it.
+
+    A dense float array of an estimator fitted without feature names
+    needs only its shape checked (``check_numeric`` refused NaN and inf):
+    skipping ``validate_data`` there makes one-row prediction several
+    times cheaper, which is what online serving calls.
+    """
+    if "coefs_" not in vars(estimator):
+        check_is_fitted(estimator)
+    if estimator._inputs is not None:
+        X = estimator._inputs.transform(check_table(estimator, X))
+        return check_array(X, dtype=(np.float64, np.float32))
+    check_numeric(X, "X")
+    if not (
+        isinstance(X, np.ndarray)
+        and X.dtype.kind == "f"
+        and X.ndim == 2
+        and len(X)
+        and not hasattr(estimator, "feature_names_in_")
+    ):
+        return validate_data(
+            estimator,
+            X,
+            accept_sparse=["csr", "csc"],
+            dtype=(np.float64, np.float32),
+            ensure_all_finite=False,  # check_numeric did
+            reset=False,
+        )
+    if X.shape[1] != estimator.n_features_in_:
+        raise ValueError(
+            f"X has {X.shape[1]} features, but {type(estimator).__name__} is "
+            f"expecting {estimator.n_features_in_} features as input."
+        )
+    return X
+
+
+def checked_sample_weight(sample_weight, X):
+    """Validated non-negative weights in X's dtype, not all zero, or None."""
+    if sample_weight is None:
+        return None
+    check_numeric(sample_weight, "sample_weight")
+    sample_weight = _check_sample_weight(
+        sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+    )
+    if not np.isfinite(sample_weight).all():
+        raise ValueError("sample_weight must be finite; it contains NaN or inf.")
+    if sample_weight.sum() <= 0:
+        raise ValueError(
+            "sample_weight sums to zero: at least one sample needs a positive weight."
+        )
+    return sample_weight

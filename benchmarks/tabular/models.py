@@ -159,9 +159,18 @@ def hand(scale=StandardScaler, **overrides):
     return _with_front(_standardised_target(factory), scale)
 
 
-def _tabular(task, seed):
+def _tabular(task, seed, **change):
+    """``.tabular()``, with ``change`` where the estimator has the parameter
+    (label smoothing is the classifier's only)."""
     cls = BackpropRegressor if task == REGRESSION else BackpropClassifier
-    return cls.tabular(random_state=seed)
+    known = cls().get_params()
+    return cls.tabular(
+        random_state=seed, **{k: v for k, v in change.items() if k in known}
+    )
+
+
+def tabular_with(**change):
+    return lambda task, seed: _tabular(task, seed, **change)
 
 
 def _realmlp(task, seed):
@@ -231,5 +240,29 @@ ABLATIONS = {
 ABLATIONS["hand_vl_robust"] = hand(robust_smooth_clip, **VALIDATION_LOSS)
 ABLATIONS["hand_vl_quantile"] = hand(quantile_normal, **VALIDATION_LOSS)
 ABLATIONS["hand_vl_periodic"] = hand(periodic, **VALIDATION_LOSS)
+
+# the .tabular() recipe with one ingredient changed at a time (the docs'
+# ablation table)
+if hasattr(BackpropClassifier, "tabular"):
+    ABLATIONS.update(
+        {
+            f"tab_{suffix}": tabular_with(**change)
+            for suffix, change in {
+                "no_embedding": dict(numeric_embedding=None),
+                "piecewise_linear": dict(numeric_embedding="piecewise_linear"),
+                "no_front_scale": dict(front_scale=False),
+                "relu": dict(activation="relu", parametric_activation=False),
+                "not_parametric": dict(parametric_activation=False),
+                "no_scaling": dict(feature_scaling=None),
+                "cosine_lr": dict(learning_rate="cosine"),
+                "last_epoch": dict(early_stopping=False),
+                "no_dropout": dict(dropout=0.0),
+                "no_smoothing": dict(label_smoothing=0.0),
+                "width256": dict(hidden_layer_sizes=(256, 256)),
+                "float64": dict(dtype="float64"),
+                "data_init": dict(data_init=True),
+            }.items()
+        }
+    )
 
 FAST = ("hgb", "linear")  # for smoke tests
