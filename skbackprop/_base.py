@@ -37,7 +37,7 @@ from ._engine import (
     predict,
     scale_to_unit_variance,
 )
-from ._inputs import Layout, TableEncoder, make_front
+from ._inputs import TABULAR_RECIPE, Layout, TableEncoder, make_front
 from ._monitoring import (
     Validation,
     validation_scorer,
@@ -147,27 +147,6 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         "data_init": ["boolean"],
     }
 
-    # the shared part of the .tabular() recipe; each estimator adds its own
-    _TABULAR_RECIPE = dict(
-        hidden_layer_sizes=(256, 256),
-        parametric_activation=True,
-        solver="adamw",
-        alpha=0.02,
-        beta_2=0.95,
-        learning_rate="coslog4",
-        learning_rate_init=2e-3,
-        max_iter=100,
-        early_stopping=True,
-        validation_fraction=0.2,
-        n_iter_no_change=100,
-        dropout=0.15,
-        categorical_features="from_dtype",
-        missing_values="impute",
-        feature_scaling="robust_smooth_clip",
-        numeric_embedding="periodic",
-        front_scale=True,
-    )
-
     @classmethod
     def tabular(cls, **overrides):
         """An estimator for tables: the recipe of :ref:`tabular`, any parameter
@@ -198,7 +177,7 @@ class BaseBackprop(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         recipe : dict
             Parameter names and values.
         """
-        return {**BaseBackprop._TABULAR_RECIPE, **cls._TABULAR_RECIPE}
+        return {**TABULAR_RECIPE, **cls._TABULAR_RECIPE}
 
     # ------------------------------------------------------------------ fit
     @abstractmethod

@@ -248,7 +248,7 @@ if hasattr(BackpropClassifier, "tabular"):
         {
             f"tab_{suffix}": tabular_with(**change)
             for suffix, change in {
-                "no_embedding": dict(numeric_embedding=None),
+                "periodic": dict(numeric_embedding="periodic"),
                 "piecewise_linear": dict(numeric_embedding="piecewise_linear"),
                 "no_front_scale": dict(front_scale=False),
                 "relu": dict(activation="relu", parametric_activation=False),
