@@ -50,7 +50,6 @@ TABULAR_RECIPE = dict(
     missing_values="impute",
     feature_scaling="robust_smooth_clip",
     front_scale=True,
-    dtype="float32",
 )
 
 
