@@ -125,7 +125,7 @@ _ = fig_audio.colorbar(image, ax=ax_mfcc, label="value")
 # -------------------------------------
 # Every step is a transformer, so cross-validation computes each fold's
 # features from that fold alone, and the grid search can tune the front end
-# with the network. Trimming silence (``trim_db``) and per-recording cepstral
+# with the network. Trimming silence (``trim``, on by default) and per-recording cepstral
 # mean normalisation (``normalize``) remove what differs between recordings of
 # the same word: how long the speaker waited, and the microphone's and the
 # voice's fixed colouring of the spectrum. Deltas (``deltas=1``) add how the
@@ -133,7 +133,7 @@ _ = fig_audio.colorbar(image, ax=ax_mfcc, label="value")
 # ``'lbfgs'`` needs no learning rate; the strong L2 penalty matters more than
 # the width, because four voices are few to generalise from.
 pipeline = make_pipeline(
-    MFCC(sample_rate=digits.sample_rate, trim_db=40, normalize="mean", deltas=1),
+    MFCC(sample_rate=digits.sample_rate, deltas=1),
     UtteranceFeatures(),
     StandardScaler(),
     BackpropClassifier(
