@@ -58,7 +58,9 @@ def network(**params):
 
 def seed_ensemble(model, n_seeds):
     """Soft vote of ``n_seeds`` copies of ``model`` that differ in their seed."""
-    members = [(f"seed{s}", clone(model).set_params(random_state=s)) for s in range(n_seeds)]
+    members = [
+        (f"seed{s}", clone(model).set_params(random_state=s)) for s in range(n_seeds)
+    ]
     return VotingClassifier(members, voting="soft")
 
 
@@ -68,7 +70,7 @@ def mean_std_summary(frames):
 
 
 def librosa_trimmed(waveforms, top_db=20):
-    """Each recording cut to librosa.effects.trim's speech range (top_db below the max)."""
+    """Each recording cut to librosa.effects.trim's speech range (top_db below max)."""
     import librosa
 
     return [librosa.effects.trim(x, top_db=top_db)[0] for x in waveforms]
@@ -76,9 +78,12 @@ def librosa_trimmed(waveforms, top_db=20):
 
 def front_ends(rate):
     """Name -> function of the waveforms returning the feature matrix."""
+
     def ours(mfcc, summary=None):
         summary = UtteranceFeatures() if summary is None else summary
-        return lambda X: summary.fit_transform(MFCC(sample_rate=rate, **mfcc).fit_transform(X))
+        return lambda X: summary.fit_transform(
+            MFCC(sample_rate=rate, **mfcc).fit_transform(X)
+        )
 
     return {
         "no trimming (trim=None)": ours({"trim": None}),
@@ -103,10 +108,16 @@ def classifiers(quick):
     return {
         "network": network(),
         "network, label_smoothing=0.2": smoothed,
-        f"network, label_smoothing=0.2, {n_seeds} seeds": seed_ensemble(smoothed, n_seeds),
+        f"network, label_smoothing=0.2, {n_seeds} seeds": seed_ensemble(
+            smoothed, n_seeds
+        ),
         "network, adam, dropout=0.3": network(
-            solver="adam", dropout=0.3, alpha=1.0, max_iter=60 if quick else 300,
-            batch_size=64, learning_rate_init=1e-3,
+            solver="adam",
+            dropout=0.3,
+            alpha=1.0,
+            max_iter=60 if quick else 300,
+            batch_size=64,
+            learning_rate_init=1e-3,
         ),  # fmt: skip
         "SVC (RBF)": SVC(),
     }
@@ -138,7 +149,9 @@ def evaluate(rows, digits, quick, n_jobs):
     """rows: (front end, classifier) names; returns one result line per row."""
     fronts = front_ends(digits.sample_rate)
     models = classifiers(quick)
-    features = {name: fronts[name](digits.data) for name in dict.fromkeys(f for f, _ in rows)}
+    features = {
+        name: fronts[name](digits.data) for name in dict.fromkeys(f for f, _ in rows)
+    }
     folds = splits(digits, quick)
     jobs = [(f, c, kind, train, test) for f, c in rows for kind, train, test in folds]
     scores = Parallel(n_jobs=n_jobs)(

@@ -25,7 +25,12 @@ PCM_DTYPES = (np.dtype(np.int8), np.dtype(np.int16), np.dtype(np.int32))
 # frames, clears the frame-to-frame jitter of steady noise down to a 5 dB
 # signal-to-noise ratio (tests/test_trim.py); 40 dB below the speech level
 # takes over when the floor is digital silence.
-AUTO_TRIM = {"floor_percentile": 10, "peak_percentile": 95, "fraction": 0.25, "top_db": 40}
+AUTO_TRIM = {
+    "floor_percentile": 10,
+    "peak_percentile": 95,
+    "fraction": 0.25,
+    "top_db": 40,
+}
 # In seconds: SMOOTH is the span of the running median; pauses inside a word
 # (a plosive's closure) are shorter than MAX_GAP; a click lasts less than
 # MIN_SPEECH, a spoken word more; HANGOVER keeps the faint edges of the word
