@@ -152,8 +152,8 @@ pipeline = make_pipeline(
 )
 
 # %%
-# Tune the front end and the network, holding out whole speakers
-# ---------------------------------------------------------------
+# Tune the network, holding out whole speakers
+# --------------------------------------------
 # The grid covers the network's width and its label smoothing, which keeps it
 # from growing overconfident on the training voices. (Any other step joins
 # the grid the same way, for instance ``"utterancefeatures__n_resample": [5,
