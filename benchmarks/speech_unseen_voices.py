@@ -89,6 +89,7 @@ def front_ends(rate):
         "no trimming (trim=None)": ours({"trim": None}),
         "default: MFCC() -> UtteranceFeatures()": ours({}),
         "default + deltas=1": ours({"deltas": 1}),
+        "default + deltas=2": ours({"deltas": 2}),
         "deltas=1 + CMN (normalize='mean')": ours({"deltas": 1, "normalize": "mean"}),
         "deltas=1 + CMVN (normalize='mean_var')": ours(
             {"deltas": 1, "normalize": "mean_var"}

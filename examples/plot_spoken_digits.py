@@ -132,7 +132,7 @@ _ = fig_audio.colorbar(image, ax=ax_mfcc, label="value")
 # with the network. ``MFCC`` trims the silence before and after each word by
 # default (``trim="auto"``, relative to the recording's own noise floor): how
 # long the speaker waited is no clue to the digit. Deltas (``deltas=1``) add
-# how the spectrum moves. With 1,800 training recordings the full-batch solver
+# how the spectrum moves, delta-deltas (``deltas=2``) how that changes. With 1,800 training recordings the full-batch solver
 # ``'lbfgs'`` needs no learning rate; a strong L2 penalty keeps the network
 # from fitting the four training voices too closely.
 # ``benchmarks/speech_unseen_voices.py`` measures what each of these choices
@@ -152,9 +152,10 @@ pipeline = make_pipeline(
 )
 
 # %%
-# Tune the network, holding out whole speakers
-# --------------------------------------------
-# The grid covers the network's width and its label smoothing, which keeps it
+# Tune the front end and the network, holding out whole speakers
+# ---------------------------------------------------------------
+# The grid covers the front end's deltas (up to the deltas or the
+# delta-deltas), the network's width and its label smoothing, which keeps it
 # from growing overconfident on the training voices. (Any other step joins
 # the grid the same way, for instance ``"utterancefeatures__n_resample": [5,
 # 10]`` or ``"mfcc__normalize": [None, "mean"]``; every value doubles the
@@ -163,6 +164,7 @@ pipeline = make_pipeline(
 # fourth, so the search picks what generalises to new voices, not what
 # memorises known ones.
 param_grid = {
+    "mfcc__deltas": [1, 2],
     "backpropclassifier__hidden_layer_sizes": [(64,), (256,)],
     "backpropclassifier__label_smoothing": [0.0, 0.2],
 }
