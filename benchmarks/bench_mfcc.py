@@ -24,15 +24,16 @@ from skbackprop.preprocessing import MFCC
 
 SETTINGS = {
     "defaults": {},
-    "deltas=2, normalize, trim_db=40": {
+    "deltas=2, normalize, trim=40": {
         "deltas": 2,
         "normalize": "mean_var",
-        "trim_db": 40,
+        "trim": 40,
     },
     "as python_speech_features": {
         "window": "rectangular",
         "n_fft": 512,
         "mel_edges": "fft_bin",
+        "trim": None,
     },
 }
 

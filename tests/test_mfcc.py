@@ -268,7 +268,7 @@ ORACLE_SETTINGS = [
 @pytest.mark.parametrize("ours, theirs", ORACLE_SETTINGS)
 def test_agrees_with_python_speech_features(recordings, ours, theirs):
     X = recordings + [_noise(150, seed=6)]  # and one shorter than a frame
-    mfcc = MFCC(sample_rate=RATE, **ours).fit(X)
+    mfcc = MFCC(sample_rate=RATE, trim=None, **ours).fit(X)
     for x, U in zip(X, mfcc.transform(X)):
         expected = psf.mfcc(np.asarray(x, dtype=np.float64), samplerate=RATE, **theirs)
         assert U.shape == expected.shape
@@ -277,7 +277,9 @@ def test_agrees_with_python_speech_features(recordings, ours, theirs):
 
 def test_deltas_agree_with_python_speech_features(recordings):
     settings, theirs = ORACLE_SETTINGS[0]
-    mfcc = MFCC(sample_rate=RATE, deltas=2, delta_width=3, **settings).fit(recordings)
+    mfcc = MFCC(
+        sample_rate=RATE, deltas=2, delta_width=3, trim=None, **settings
+    ).fit(recordings)
     for x, U in zip(recordings, mfcc.transform(recordings)):
         ceps = psf.mfcc(np.asarray(x, dtype=np.float64), samplerate=RATE, **theirs)
         delta = psf.delta(ceps, 3)
@@ -299,7 +301,7 @@ def test_deltas_agree_with_python_speech_features(recordings):
 )
 def test_output_shapes_and_names(params, n_coef, first_names):
     X = [_noise(4000), _noise(1234, seed=1)]
-    mfcc = MFCC(sample_rate=RATE, **params).fit(X)
+    mfcc = MFCC(sample_rate=RATE, trim=None, **params).fit(X)
     out = mfcc.transform(X)
     assert isinstance(out, list) and len(out) == 2
     assert [U.shape for U in out] == [(49, n_coef), (14, n_coef)]
@@ -311,8 +313,9 @@ def test_output_shapes_and_names(params, n_coef, first_names):
         assert names[n_coef // (1 + params["deltas"])].startswith("d_")
 
 
-def test_recordings_are_independent_of_the_batch(recordings, monkeypatch):
-    mfcc = MFCC(sample_rate=RATE, deltas=1, trim_db=30, normalize="mean").fit(
+@pytest.mark.parametrize("trim", ["auto", 30])
+def test_recordings_are_independent_of_the_batch(recordings, monkeypatch, trim):
+    mfcc = MFCC(sample_rate=RATE, deltas=1, trim=trim, normalize="mean").fit(
         recordings
     )
     together = mfcc.transform(recordings)
@@ -350,7 +353,7 @@ def test_caller_data_is_not_modified():
     y = np.round(_noise(2000) * 1e4).astype(np.int16)
     X = [x, y]
     copies = [a.copy() for a in X]
-    MFCC(sample_rate=RATE, deltas=2, normalize="mean_var", trim_db=20).fit_transform(X)
+    MFCC(sample_rate=RATE, deltas=2, normalize="mean_var", trim=20).fit_transform(X)
     for a, b in zip(X, copies):
         assert_array_equal(a, b)
         assert a.dtype == b.dtype
@@ -359,8 +362,8 @@ def test_caller_data_is_not_modified():
 def test_trim_drops_silent_edges():
     speech = _noise(4000)
     padded = np.concatenate([np.zeros(2000), speech, 1e-6 * _noise(2000, seed=2)])
-    plain = MFCC(sample_rate=RATE).fit_transform([padded])[0]
-    trimmed = MFCC(sample_rate=RATE, trim_db=40).fit_transform([padded])[0]
+    plain = MFCC(sample_rate=RATE, trim=None).fit_transform([padded])[0]
+    trimmed = MFCC(sample_rate=RATE, trim=40).fit_transform([padded])[0]
     assert len(plain) == 99
     # the frames wholly inside the silent stretches go, those touching speech stay
     assert 49 <= len(trimmed) <= 49 + 2 * 3

@@ -3,6 +3,7 @@
 from numbers import Integral, Real
 
 import numpy as np
+import scipy.ndimage
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
@@ -15,6 +16,27 @@ from ._validation import as_number_array, as_sequence, check_finite
 # arrays stay a few MB whatever the number of recordings.
 BATCH_FRAMES = 4096
 PCM_DTYPES = (np.dtype(np.int8), np.dtype(np.int16), np.dtype(np.int32))
+
+# trim="auto": the settings of the speech detector (see the MFCC docstring).
+# The 10th percentile of the frame energies stands for the noise floor and the
+# 95th for the speech level: both ignore a few outlying frames (a click, a
+# dropout). A quarter of the range above the floor keeps the weak fricatives
+# of clean speech, and, on energies smoothed by a running median over 5
+# frames, clears the frame-to-frame jitter of steady noise down to a 5 dB
+# signal-to-noise ratio (tests/test_trim.py); 40 dB below the speech level
+# takes over when the floor is digital silence.
+AUTO_TRIM = {
+    "floor_percentile": 10,
+    "peak_percentile": 95,
+    "fraction": 0.25,
+    "top_db": 40,
+}
+# In seconds: SMOOTH is the span of the running median; pauses inside a word
+# (a plosive's closure) are shorter than MAX_GAP; a click lasts less than
+# MIN_SPEECH, a spoken word more; HANGOVER keeps the faint edges of the word
+# that fall under the threshold.
+SMOOTH = 0.05
+MAX_GAP, MIN_SPEECH, HANGOVER = 0.2, 0.06, 0.02
 
 
 def _as_waveform_list(X):
@@ -85,10 +107,11 @@ class MFCC(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
        coefficients, times the sinusoidal ``lifter``;
     6. ``energy``: keep :math:`c_0`, replace it by the log energy of the frame,
        or drop it;
-    7. optionally: trim leading and trailing frames more than ``trim_db``
-       below the loudest frame, normalise each coefficient over the frames of
-       the recording (``normalize``), and append ``deltas`` (and
-       delta-deltas) over ``2 * delta_width + 1`` frames.
+    7. ``trim``: drop the silence before and after the speech, found
+       relative to the recording's own noise floor (by default);
+    8. optionally: normalise each coefficient over the frames of the
+       recording (``normalize``), and append ``deltas`` (and delta-deltas)
+       over ``2 * delta_width + 1`` frames.
 
     The user guide's "Speech features" page gives the equation of every step.
 
@@ -144,10 +167,24 @@ class MFCC(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         power spectrum), the DCT's own :math:`c_0`, or nothing (the output
         then starts at :math:`c_1` and has ``n_ceps - 1`` cepstra).
 
-    trim_db : float, default=None
-        If given, leading and trailing frames whose energy is more than
-        ``trim_db`` decibels below the loudest frame of the recording are
-        dropped. None keeps every frame.
+    trim : "auto", float or None, default="auto"
+        How the silence before and after the speech is removed, from the
+        frame energies in decibels :math:`e_m = 10 \log_{10} E_m` (of the
+        pre-emphasised frames).
+
+        - ``"auto"``: the energies are smoothed by a running median over
+          0.05 s (5 frames); with the noise floor :math:`f` and the speech
+          level :math:`p` the 10th and 95th percentiles of the smoothed
+          :math:`\tilde e_m`, a frame is speech if
+          :math:`\tilde e_m \ge \max(f + (p - f)/4,\ p - 40)`. Runs of
+          speech frames less than 0.2 s apart are merged; runs shorter than
+          0.06 s (clicks) are ignored unless nothing longer exists; the
+          frames from the first run to the last, widened by 0.02 s on each
+          side, are kept.
+        - a float ``top_db``: keep from the first to the last frame with
+          :math:`e_m \ge \max_m e_m - \mathrm{top\_db}` (librosa's
+          ``effects.trim`` rule), nothing else.
+        - None: keep every frame.
 
     normalize : {"mean", "mean_var"}, default=None
         Per-recording normalisation of the cepstra (before the deltas):
@@ -198,8 +235,8 @@ class MFCC(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     scaled to [-1, 1) (int16 divided by 32768); float samples are used as they
     are. The caller's arrays are never modified. The output is float64.
 
-    With ``window="rectangular"``, ``n_fft=512`` and ``mel_edges="fft_bin"``
-    (and the other parameters at their defaults), the output equals
+    With ``window="rectangular"``, ``n_fft=512``, ``mel_edges="fft_bin"`` and
+    ``trim=None`` (and the other parameters at their defaults), the output equals
     ``python_speech_features.mfcc`` on the same samples to rounding.
 
     Examples
@@ -230,7 +267,7 @@ class MFCC(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         "n_ceps": [Interval(Integral, 1, None, closed="left")],
         "lifter": [Interval(Real, 0, None, closed="left")],
         "energy": [StrOptions({"log_energy", "c0", "drop"})],
-        "trim_db": [Interval(Real, 0, None, closed="neither"), None],
+        "trim": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither"), None],
         "normalize": [StrOptions({"mean", "mean_var"}), None],
         "deltas": [Interval(Integral, 0, 2, closed="both")],
         "delta_width": [Interval(Integral, 1, None, closed="left")],
@@ -253,7 +290,7 @@ class MFCC(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         n_ceps=13,
         lifter=22,
         energy="log_energy",
-        trim_db=None,
+        trim="auto",
         normalize=None,
         deltas=0,
         delta_width=2,
@@ -272,7 +309,7 @@ class MFCC(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         self.n_ceps = n_ceps
         self.lifter = lifter
         self.energy = energy
-        self.trim_db = trim_db
+        self.trim = trim
         self.normalize = normalize
         self.deltas = deltas
         self.delta_width = delta_width
@@ -424,8 +461,8 @@ class MFCC(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
 
     def _finish(self, C, log_energy):
         """The per-recording steps: trimming, normalisation, deltas."""
-        if self.trim_db is not None:
-            start, stop = _speech.trim_range(log_energy, self.trim_db)
+        if self.trim is not None:
+            start, stop = self._speech_range(log_energy)
             C = C[start:stop]
         if self.normalize is not None:
             C = _speech.normalize_utterance(C, variance=self.normalize == "mean_var")
@@ -435,6 +472,20 @@ class MFCC(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         if self.deltas == 2:
             parts.append(_speech.deltas(parts[1], self.delta_width))
         return np.hstack(parts)  # (n_frames, n_coef_)
+
+    def _speech_range(self, log_energy):
+        """The first and one-past-last frame that ``trim`` keeps."""
+        if self.trim != "auto":
+            return _speech.trim_range(log_energy, self.trim)
+        hop = self.hop_length_samples_ / float(self.sample_rate)  # seconds
+        frames = {name: max(round(seconds / hop), 1) for name, seconds in
+                  (("max_gap", MAX_GAP), ("min_frames", MIN_SPEECH),
+                   ("hangover", HANGOVER))}  # fmt: skip
+        db = scipy.ndimage.median_filter(
+            _speech.to_db(log_energy), size=max(round(SMOOTH / hop), 1), mode="nearest"
+        )  # (n_frames,)
+        threshold = _speech.speech_threshold(db, **AUTO_TRIM)
+        return _speech.speech_range(db >= threshold, **frames)
 
     def get_feature_names_out(self, input_features=None):
         """Get the names of the coefficients, the columns of each output matrix.

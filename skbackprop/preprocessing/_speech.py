@@ -202,15 +202,64 @@ def deltas(features, width):
     return delta / (2 * sum(n * n for n in range(1, width + 1)))
 
 
+def to_db(log_energy):
+    """Natural-log energies in decibels, ``10 log10(E)``."""
+    return (10.0 / np.log(10.0)) * log_energy
+
+
 def trim_range(log_energy, top_db):
     """The first and one-past-last frame within ``top_db`` dB of the loudest frame.
 
     ``log_energy`` is the natural log of each frame's energy. At least the
     loudest frame is kept.
     """
-    db = (10.0 / np.log(10.0)) * (log_energy - log_energy.max())  # (n_frames,)
+    db = to_db(log_energy - log_energy.max())  # (n_frames,)
     loud = np.flatnonzero(db >= -top_db)
     return loud[0], loud[-1] + 1
+
+
+def speech_threshold(db, floor_percentile, peak_percentile, fraction, top_db):
+    """The energy (dB) above which a frame counts as speech.
+
+    With ``floor`` and ``peak`` the given percentiles of the frame energies
+    ``db``, the threshold is the higher (stricter) of
+    ``floor + fraction * (peak - floor)``, a fixed share of the recording's own
+    dynamic range above its noise floor, and ``peak - top_db``, which decides
+    when the floor is digital silence and the range is huge.
+    """
+    floor, peak = np.percentile(db, [floor_percentile, peak_percentile])
+    return max(floor + fraction * (peak - floor), peak - top_db)
+
+
+def speech_range(active, max_gap, min_frames, hangover):
+    """The first and one-past-last frame of speech from a per-frame decision.
+
+    Runs of ``active`` frames separated by at most ``max_gap`` inactive frames
+    are merged into segments (the closure before a plosive is not the end of a
+    word); segments shorter than ``min_frames`` are dropped (a click is not
+    speech), unless none is longer, when the longest is kept. The range runs
+    from the first kept segment to the last, widened by ``hangover`` frames on
+    each side for the weak onsets and offsets under the threshold.
+
+    Parameters
+    ----------
+    active : ndarray of bool of shape (n_frames,)
+        At least one True.
+    max_gap, min_frames, hangover : int
+
+    Returns
+    -------
+    start, stop : int
+    """
+    index = np.flatnonzero(active)  # (n_active,)
+    breaks = np.flatnonzero(np.diff(index) > max_gap + 1)  # last run before a gap
+    starts = index[np.r_[0, breaks + 1]]  # (n_segments,)
+    stops = index[np.r_[breaks, len(index) - 1]] + 1  # (n_segments,)
+    lengths = stops - starts
+    kept = lengths >= min(min_frames, lengths.max())
+    start = max(starts[kept][0] - hangover, 0)
+    stop = min(stops[kept][-1] + hangover, len(active))
+    return start, stop
 
 
 def normalize_utterance(features, variance):
