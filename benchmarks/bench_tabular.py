@@ -26,8 +26,10 @@ Usage::
 
     python benchmarks/bench_tabular.py                      # everything
     python benchmarks/bench_tabular.py --datasets arrests,abalone --splits 1
-    python benchmarks/bench_tabular.py --models hgb,bp_hand,hand_relu \\
+    python benchmarks/bench_tabular.py --models hgb,bp_hand,hand_vl_relu \\
         --out benchmarks/results/ablation.md
+    python benchmarks/bench_tabular.py --models bp_tabular \\
+        --add-to benchmarks/results/tabular.csv --out tabular_new.md
 
 Needs the ``benchmark`` extra; pytabkit (with a CPU build of torch) only for
 ``realmlp_td``.
@@ -62,6 +64,12 @@ def parse_args(argv):
     parser.add_argument("--splits", type=int, default=3)
     parser.add_argument("--max-rows", type=int, default=4000)
     parser.add_argument("--out", type=Path, help="write the tables (markdown) here")
+    parser.add_argument(
+        "--add-to",
+        type=Path,
+        help="the CSV of an earlier run with the same --datasets, --splits and "
+        "--max-rows: report its models too (a new candidate without rerunning all)",
+    )
     parser.add_argument(
         "--candidate", default="bp_tabular", help="the model the goal is checked for"
     )
@@ -292,10 +300,26 @@ def _versions():
     return ", ".join(parts) + f"; {platform.machine()}."
 
 
+def merge(earlier, records):
+    """The records of an earlier run on the same data sets and splits, with
+    these (which replace its records of the same models)."""
+    earlier = earlier[~earlier["model"].isin(records["model"])]
+    if set(zip(earlier["dataset"], earlier["split"])) != set(
+        zip(records["dataset"], records["split"])
+    ):
+        raise SystemExit(
+            "--add-to: the earlier records cover other data sets or splits; "
+            "run with the same --datasets and --splits (and --max-rows)."
+        )
+    return pd.concat([earlier, records], ignore_index=True)
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
     records = run(args)
+    if args.add_to is not None:
+        records = merge(pd.read_csv(args.add_to), records)
     text = report(records, args, argv)
     print(text)
     if args.out is not None:
