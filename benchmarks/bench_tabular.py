@@ -65,6 +65,11 @@ def parse_args(argv):
     parser.add_argument("--max-rows", type=int, default=4000)
     parser.add_argument("--out", type=Path, help="write the tables (markdown) here")
     parser.add_argument(
+        "--records",
+        type=Path,
+        help="summarise the CSV of an earlier run instead of running models",
+    )
+    parser.add_argument(
         "--add-to",
         type=Path,
         help="the CSV of an earlier run with the same --datasets, --splits and "
@@ -317,7 +322,7 @@ def merge(earlier, records):
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
-    records = run(args)
+    records = run(args) if args.records is None else pd.read_csv(args.records)
     if args.add_to is not None:
         records = merge(pd.read_csv(args.add_to), records)
     text = report(records, args, argv)

@@ -118,5 +118,7 @@ def test_add_to_reports_the_models_of_an_earlier_run(tmp_path):
     csv = str(first.with_suffix(".csv"))
     records = bench.main([*argv, "--models", "linear", "--add-to", csv])
     assert list(records["model"]) == ["hgb", "linear"]  # linear replaced
+    again = bench.main([*argv, "--records", csv])  # summarised, not run
+    pd.testing.assert_frame_equal(again, pd.read_csv(csv))
     with pytest.raises(SystemExit, match="--add-to: .* same --datasets"):
         bench.main([*argv, "--splits", "2", "--models", "linear", "--add-to", csv])
