@@ -20,7 +20,10 @@ Models are ``name -> factory(task, seed)`` in ``benchmarks/tabular/models.py``:
 ``hgb``, ``linear``, ``sk_mlp``, ``bp_default`` (sklearn-parity defaults),
 ``bp_hand`` (a hand-written recipe of today's options), ``bp_tabular`` (when
 ``BackpropClassifier.tabular`` exists) and ``realmlp_td`` (when pytabkit
-imports); ablations of the hand recipe run when named in ``--models``.
+imports); ablations of the hand recipe (``hand_vl*``, ``hand_combo``) run when
+named in ``--models``. ``--records`` summarises a saved CSV again, and
+``--add-to`` reports the models of an earlier run with the new ones, so a new
+candidate needs no rerun of RealMLP (the seeds make the splits equal).
 
 Usage::
 
@@ -31,8 +34,10 @@ Usage::
     python benchmarks/bench_tabular.py --models bp_tabular \\
         --add-to benchmarks/results/tabular.csv --out tabular_new.md
 
-Needs the ``benchmark`` extra; pytabkit (with a CPU build of torch) only for
-``realmlp_td``.
+Needs the ``benchmark`` extra; pytabkit only for ``realmlp_td``, best in an
+environment of its own with a CPU build of torch, running this script with
+``PYTHONPATH`` at the repository root. Each file in ``benchmarks/results/``
+states the command that wrote it.
 """
 
 import argparse
