@@ -109,3 +109,16 @@ def test_goal_checks_rank_normalised_score_gap_and_cpu_budget():
     assert bench.goal(summary, "slow")["met"].tolist() == ["no", "no", "no", "yes"]
     without_reference = bench.goal(summary.drop("realmlp_td"), "fast")
     assert len(without_reference) == 3
+
+
+def test_add_to_reports_the_models_of_an_earlier_run(tmp_path):
+    first = tmp_path / "first.md"
+    argv = ["--datasets", "digits", "--splits", "1", "--max-rows", "300"]
+    bench.main([*argv, "--models", "hgb,linear", "--out", str(first)])
+    csv = str(first.with_suffix(".csv"))
+    records = bench.main([*argv, "--models", "linear", "--add-to", csv])
+    assert list(records["model"]) == ["hgb", "linear"]  # linear replaced
+    again = bench.main([*argv, "--records", csv])  # summarised, not run
+    pd.testing.assert_frame_equal(again, pd.read_csv(csv))
+    with pytest.raises(SystemExit, match="--add-to: .* same --datasets"):
+        bench.main([*argv, "--splits", "2", "--models", "linear", "--add-to", csv])

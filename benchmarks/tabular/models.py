@@ -240,6 +240,14 @@ ABLATIONS = {
 ABLATIONS["hand_vl_robust"] = hand(robust_smooth_clip, **VALIDATION_LOSS)
 ABLATIONS["hand_vl_quantile"] = hand(quantile_normal, **VALIDATION_LOSS)
 ABLATIONS["hand_vl_periodic"] = hand(periodic, **VALIDATION_LOSS)
+# the changes that paid one at a time, together
+ABLATIONS["hand_combo"] = hand(
+    robust_smooth_clip,
+    **VALIDATION_LOSS,
+    learning_rate_init=3e-3,
+    max_iter=200,
+    n_iter_no_change=40,
+)
 
 # the .tabular() recipe with one ingredient changed at a time (the docs'
 # ablation table)
