@@ -45,6 +45,9 @@ TABULAR_RECIPE = dict(
     early_stopping=True,
     validation_fraction=0.2,
     n_iter_no_change=100,
+    # the best epoch by validation loss: accuracy on unbalanced classes can
+    # stay flat from the first epoch on and keep its weights
+    scoring="loss",
     dropout=0.15,
     categorical_features="from_dtype",
     missing_values="impute",

@@ -264,6 +264,7 @@ if hasattr(BackpropClassifier, "tabular"):
                 "no_scaling": dict(feature_scaling=None),
                 "cosine_lr": dict(learning_rate="cosine"),
                 "last_epoch": dict(early_stopping=False),
+                "best_by_score": dict(scoring=None),
                 "no_dropout": dict(dropout=0.0),
                 "no_smoothing": dict(label_smoothing=0.0),
                 "width256": dict(hidden_layer_sizes=(256, 256)),
