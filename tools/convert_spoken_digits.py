@@ -102,7 +102,7 @@ def mfcc_difference(waveforms, codes, lengths, digits, takes):
 
     from skbackprop.preprocessing import MFCC, UtteranceFeatures
 
-    mfcc = MFCC(sample_rate=SAMPLE_RATE)
+    mfcc = MFCC(sample_rate=SAMPLE_RATE, trim=None)
     original = mfcc.fit_transform(waveforms)
     decoded = mfcc.transform(np.split(mu_law_decode(codes), np.cumsum(lengths)[:-1]))
     diff = np.abs(np.concatenate(original) - np.concatenate(decoded))  # (n, 13)
