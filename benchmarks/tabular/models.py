@@ -263,8 +263,10 @@ if hasattr(BackpropClassifier, "tabular"):
                 "not_parametric": dict(parametric_activation=False),
                 "no_scaling": dict(feature_scaling=None),
                 "cosine_lr": dict(learning_rate="cosine"),
-                "last_epoch": dict(early_stopping=False),
-                "best_by_score": dict(scoring=None),
+                "best_epoch": dict(early_stopping=True, validation_fraction=0.2),
+                "best_epoch_by_score": dict(
+                    early_stopping=True, validation_fraction=0.2, scoring=None
+                ),
                 "no_dropout": dict(dropout=0.0),
                 "no_smoothing": dict(label_smoothing=0.0),
                 "width256": dict(hidden_layer_sizes=(256, 256)),
