@@ -34,11 +34,9 @@ def _configurations():
     yield BackpropRegressor(
         dropout=0.2, activation="silu", max_iter=100, random_state=0
     )
-    # the table recipe as .tabular() ships it, with fewer epochs and without
-    # early stopping, which sklearn's MLP refuses in partial_fit (a ValueError
-    # its own tests require) while the checks call partial_fit where it exists
+    # the table recipe as .tabular() ships it, with fewer epochs
     for Estimator in (BackpropClassifier, BackpropRegressor):
-        yield Estimator.tabular(max_iter=30, early_stopping=False, random_state=0)
+        yield Estimator.tabular(max_iter=30, random_state=0)
     # loss="poisson" is not listed: sklearn's check_regressor_multioutput feeds
     # negative targets whatever the positive_only tag says, and a Poisson model
     # must refuse those. tests/test_regressor.py covers the Poisson loss.
