@@ -263,7 +263,9 @@ if hasattr(BackpropClassifier, "tabular"):
                 "not_parametric": dict(parametric_activation=False),
                 "no_scaling": dict(feature_scaling=None),
                 "cosine_lr": dict(learning_rate="cosine"),
-                "best_epoch": dict(early_stopping=True, validation_fraction=0.2),
+                "best_epoch": dict(
+                    early_stopping=True, validation_fraction=0.2, scoring="loss"
+                ),
                 "best_epoch_by_score": dict(
                     early_stopping=True, validation_fraction=0.2, scoring=None
                 ),
