@@ -132,9 +132,10 @@ _ = fig_audio.colorbar(image, ax=ax_mfcc, label="value")
 # with the network. ``MFCC`` trims the silence before and after each word by
 # default (``trim="auto"``, relative to the recording's own noise floor): how
 # long the speaker waited is no clue to the digit. Deltas (``deltas=1``) add
-# how the spectrum moves, delta-deltas (``deltas=2``) how that changes. With 1,800 training recordings the full-batch solver
-# ``'lbfgs'`` needs no learning rate; a strong L2 penalty keeps the network
-# from fitting the four training voices too closely.
+# how the spectrum moves, delta-deltas (``deltas=2``) how that changes. With
+# 1,800 training recordings the full-batch solver ``'lbfgs'`` needs no
+# learning rate; a strong L2 penalty keeps the network from fitting the four
+# training voices too closely.
 # ``benchmarks/speech_unseen_voices.py`` measures what each of these choices
 # adds on unseen speakers (see the "Speech features" page of the user guide).
 pipeline = make_pipeline(

@@ -277,9 +277,9 @@ def test_agrees_with_python_speech_features(recordings, ours, theirs):
 
 def test_deltas_agree_with_python_speech_features(recordings):
     settings, theirs = ORACLE_SETTINGS[0]
-    mfcc = MFCC(
-        sample_rate=RATE, deltas=2, delta_width=3, trim=None, **settings
-    ).fit(recordings)
+    mfcc = MFCC(sample_rate=RATE, deltas=2, delta_width=3, trim=None, **settings).fit(
+        recordings
+    )
     for x, U in zip(recordings, mfcc.transform(recordings)):
         ceps = psf.mfcc(np.asarray(x, dtype=np.float64), samplerate=RATE, **theirs)
         delta = psf.delta(ceps, 3)
@@ -315,9 +315,7 @@ def test_output_shapes_and_names(params, n_coef, first_names):
 
 @pytest.mark.parametrize("trim", ["auto", 30])
 def test_recordings_are_independent_of_the_batch(recordings, monkeypatch, trim):
-    mfcc = MFCC(sample_rate=RATE, deltas=1, trim=trim, normalize="mean").fit(
-        recordings
-    )
+    mfcc = MFCC(sample_rate=RATE, deltas=1, trim=trim, normalize="mean").fit(recordings)
     together = mfcc.transform(recordings)
     monkeypatch.setattr(_mfcc, "BATCH_FRAMES", 7)  # many small batches
     batched = mfcc.transform(recordings)
