@@ -18,7 +18,6 @@ from sklearn.utils.multiclass import (
     unique_labels,
 )
 
-from ._engine import LOSSES
 from ._validation import as_finite_targets, check_class_weight_values, check_labels
 
 
@@ -327,11 +326,6 @@ class ValueTargets:
 
     def fitted_attributes(self):
         return {"_target_stats": self.stats}
-
-
-def out_activation(targets):
-    """The output link of an encoder's loss ('softmax', 'logistic', ...)."""
-    return LOSSES[targets.loss].out_activation
 
 
 def _check_class_labels(y):

@@ -15,7 +15,8 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.class_weight import compute_class_weight
 
 from skbackprop import BackpropClassifier, BackpropRegressor
-from skbackprop._targets import ClassTargets, ValueTargets, out_activation
+from skbackprop._engine import LOSSES
+from skbackprop._targets import ClassTargets, ValueTargets
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -42,7 +43,7 @@ def blobs():
 def test_class_targets_encode_and_decode(y, loss, link, n_outputs):
     targets = ClassTargets().fit(np.asarray(y))
     Y = targets.encode(np.asarray(y))
-    assert targets.loss == loss and out_activation(targets) == link
+    assert targets.loss == loss and LOSSES[targets.loss].out_activation == link
     assert Y.shape == (len(y), n_outputs) and Y.dtype == bool
     # an output on the right side of 0.5 (or the largest) decodes to the label
     np.testing.assert_array_equal(targets.decode(np.where(Y, 0.9, 0.1)), y)
